@@ -1,0 +1,14 @@
+// One register function per subcommand (one file each); each adds its subcommand to `app` and
+// stores its exit code in `exit_code` when it runs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace helpmark::cli {
+
+void register_index(CLI::App& app, int& exit_code);
+void register_search(CLI::App& app, int& exit_code);
+void register_show(CLI::App& app, int& exit_code);
+void register_validate(CLI::App& app, int& exit_code);
+
+}  // namespace helpmark::cli

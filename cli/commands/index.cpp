@@ -1,0 +1,82 @@
+// helpmark index: build or update an index from a folder of articles.
+#include <cstdio>
+#include <iostream>
+
+#include "commands/commands.hpp"
+#include "helpmark/indexer.hpp"
+#include "helpmark/json.hpp"
+#include "output.hpp"
+
+namespace helpmark::cli {
+namespace {
+
+struct IndexCommand {
+  std::string articles = "articles";
+  std::string taxonomy = "taxonomy";
+  std::string index = default_index_dir();
+  bool strict = false;
+  bool json = false;
+  bool quiet = false;
+  std::size_t max_file_size = 1 << 20;
+};
+
+int run_index(const IndexCommand& cmd) {
+  IndexOptions options;
+  options.articles_dir = cmd.articles;
+  options.taxonomy_dir = cmd.taxonomy;
+  options.index_dir = cmd.index;
+  options.strict = cmd.strict;
+  options.limits.max_file_bytes = cmd.max_file_size;
+  const bool progress = stderr_is_terminal() && !cmd.quiet && !cmd.json;
+  if (progress)
+    options.on_progress = [](std::size_t done, std::size_t total) {
+      if (done % 25 == 0 || done == total) std::fprintf(stderr, "\rindexing %zu/%zu", done, total);
+      if (done == total) std::fprintf(stderr, "\r\033[K");
+    };
+  IndexReport report;
+  auto result = build_index(options, &report);
+  if (!cmd.json) print_diagnostics(report.diagnostics);
+  if (!result.ok()) {
+    if (cmd.json) {
+      std::cout << json::index_report(report) << "\n";
+      std::cerr << "helpmark: error: " << result.status().message() << "\n";
+      return exit_code_for(result.status());
+    }
+    return report_error(result.status(), false);
+  }
+  if (cmd.json) {
+    std::cout << json::index_report(report) << "\n";
+  } else {
+    std::printf("indexed %s: %zu added, %zu updated, %zu removed, %zu unchanged, %zu skipped with "
+                "errors; %zu articles in %s (%.2f s)\n",
+                cmd.articles.c_str(), report.added, report.updated, report.removed,
+                report.unchanged, report.skipped, report.total, cmd.index.c_str(), report.seconds);
+  }
+  return report.skipped > 0 ? kExitPartial : kExitOk;
+}
+
+}  // namespace
+
+void register_index(CLI::App& app, int& exit_code) {
+  auto cmd = std::make_shared<IndexCommand>();
+  CLI::App* sub = app.add_subcommand(
+      "index",
+      "Build or update the search index from a folder of Markdown articles.\n"
+      "Incremental: unchanged articles are not rewritten, deleted files are removed. All changes\n"
+      "land in one atomic commit, so searches never see a half-built index. An article with an\n"
+      "error is skipped (its previous version stays searchable) unless --strict is given.\n"
+      "Exit status: 0 ok, 1 error, 2 usage, 3 some articles skipped, 4 index locked.");
+  sub->add_option("articles", cmd->articles, "Folder of .md articles (searched recursively)")
+      ->capture_default_str();
+  sub->add_option("--taxonomy", cmd->taxonomy, "Folder holding journeys.yaml")->capture_default_str();
+  sub->add_option("--index", cmd->index, "Index directory (default: $HELPMARK_INDEX or .helpmark/index)")
+      ->capture_default_str();
+  sub->add_flag("--strict", cmd->strict, "Fail the whole run on any article error; keep the old index");
+  sub->add_option("--max-file-size", cmd->max_file_size, "Reject article files larger than this many bytes")
+      ->capture_default_str();
+  sub->add_flag("--json", cmd->json, "Print the report (counts and every diagnostic) as JSON");
+  sub->add_flag("-q,--quiet", cmd->quiet, "No progress output");
+  sub->callback([cmd, &exit_code] { exit_code = run_index(*cmd); });
+}
+
+}  // namespace helpmark::cli

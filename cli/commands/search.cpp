@@ -1,0 +1,117 @@
+// helpmark search: search an index from the command line.
+#include <cstdio>
+#include <iostream>
+
+#include "commands/commands.hpp"
+#include "helpmark/index.hpp"
+#include "helpmark/json.hpp"
+#include "output.hpp"
+
+namespace helpmark::cli {
+namespace {
+
+struct SearchCommand {
+  std::string query;
+  std::string index = default_index_dir();
+  std::string locale;
+  std::vector<std::string> journeys, subtopics, audiences, tags, statuses, facets;
+  std::size_t limit = 10;
+  std::size_t offset = 0;
+  bool json = false;
+};
+
+// <mark> becomes bold on a terminal and [brackets] elsewhere; entities are decoded.
+std::string terminal_snippet(const std::string& html, bool color) {
+  std::string out;
+  for (std::size_t i = 0; i < html.size();) {
+    auto take = [&](const char* token, const char* replacement) {
+      std::size_t n = std::char_traits<char>::length(token);
+      if (html.compare(i, n, token) != 0) return false;
+      out += replacement;
+      i += n;
+      return true;
+    };
+    if (take("<mark>", color ? "\033[1m" : "[") || take("</mark>", color ? "\033[0m" : "]") ||
+        take("&amp;", "&") || take("&lt;", "<") || take("&gt;", ">") || take("&quot;", "\"") ||
+        take("&#39;", "'"))
+      continue;
+    out += html[i++];
+  }
+  return out;
+}
+
+int run_search(const SearchCommand& cmd) {
+  auto index = Index::open(cmd.index);
+  if (!index.ok()) return report_error(index.status(), cmd.json);
+  SearchRequest request;
+  request.query = cmd.query;
+  request.locale = cmd.locale;
+  request.filters.journeys = cmd.journeys;
+  request.filters.subtopics = cmd.subtopics;
+  request.filters.audiences = cmd.audiences;
+  request.filters.tags = cmd.tags;
+  request.filters.statuses = cmd.statuses;
+  request.facets = cmd.facets;
+  request.limit = cmd.limit;
+  request.offset = cmd.offset;
+  auto response = index->search(request);
+  if (!response.ok()) return report_error(response.status(), cmd.json);
+  if (cmd.json) {
+    std::cout << json::search_response(request, response.value()) << "\n";
+    return kExitOk;
+  }
+  const auto& r = response.value();
+  const bool color = stdout_is_terminal();
+  if (r.hits.empty()) {
+    std::printf("No results for \"%s\"%s.\n", cmd.query.c_str(),
+                r.total > 0 ? " on this page" : "");
+  } else {
+    std::printf("%zu result%s for \"%s\" (showing %zu-%zu)\n\n", r.total, r.total == 1 ? "" : "s",
+                cmd.query.c_str(), cmd.offset + 1, cmd.offset + r.hits.size());
+  }
+  std::size_t rank = cmd.offset;
+  for (const auto& h : r.hits) {
+    std::printf("%2zu. %s%s%s\n", ++rank, color ? "\033[1m" : "", h.title.c_str(), color ? "\033[0m" : "");
+    std::printf("    %s · %s/%s · %s · score %.2f\n", h.id.c_str(), h.journey.c_str(),
+                h.subtopic.c_str(), h.locale.c_str(), h.score);
+    std::printf("    %s\n\n", terminal_snippet(h.snippet, color).c_str());
+  }
+  for (const auto& [field, counts] : r.facets) {
+    if (counts.empty()) continue;
+    std::printf("%s:", field.c_str());
+    for (const auto& c : counts) std::printf(" %s (%zu)", c.value.c_str(), c.count);
+    std::printf("\n");
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void register_search(CLI::App& app, int& exit_code) {
+  auto cmd = std::make_shared<SearchCommand>();
+  CLI::App* sub = app.add_subcommand(
+      "search",
+      "Search the index. Filters take several values (OR within a filter, AND across filters).\n"
+      "Examples:\n"
+      "  helpmark search \"refund late\"\n"
+      "  helpmark search \"payout\" --audience seller --journey sellers --json\n"
+      "  helpmark search \"\" --journey returns --facet tags      # browse a journey");
+  sub->add_option("query", cmd->query, "What to search for (empty lists everything)")->required();
+  sub->add_option("--index", cmd->index, "Index directory")->capture_default_str();
+  sub->add_option("--locale", cmd->locale,
+                  "Preferred locale (BCP 47, e.g. es, pt-BR); falls back to the base language, then the default");
+  sub->add_option("--journey", cmd->journeys, "Only these journeys")->delimiter(',');
+  sub->add_option("--subtopic", cmd->subtopics, "Only these sub-topics")->delimiter(',');
+  sub->add_option("--audience", cmd->audiences, "Only articles for buyer, seller or partner")->delimiter(',');
+  sub->add_option("--tag", cmd->tags, "Only articles with these tags")->delimiter(',');
+  sub->add_option("--status", cmd->statuses, "Statuses to include (default published)")->delimiter(',');
+  sub->add_option("--facet", cmd->facets,
+                  "Count these fields over all matches: journey, subtopic, audience, locale, tags, status")
+      ->delimiter(',');
+  sub->add_option("--limit", cmd->limit, "Results per page (1-1000)")->capture_default_str()->check(CLI::Range(0, 1000));
+  sub->add_option("--offset", cmd->offset, "Skip this many results (pagination)")->capture_default_str();
+  sub->add_flag("--json", cmd->json, "Print one JSON object (schema in README)");
+  sub->callback([cmd, &exit_code] { exit_code = run_search(*cmd); });
+}
+
+}  // namespace helpmark::cli

@@ -1,0 +1,47 @@
+// helpmark: the command-line interface.
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <iostream>
+
+#include "commands/commands.hpp"
+#include "output.hpp"
+
+#ifndef HELPMARK_VERSION
+#define HELPMARK_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+  using namespace helpmark::cli;
+  CLI::App app{
+      "helpmark turns a folder of Markdown help articles into a fast, multilingual help-center "
+      "search.\n\nTypical use:\n"
+      "  helpmark index articles --taxonomy taxonomy     # build or update the index\n"
+      "  helpmark search \"refund late\" --locale en       # search it\n"
+      "  helpmark validate articles                      # lint articles without indexing\n",
+      "helpmark"};
+  app.set_version_flag("--version", HELPMARK_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  int exit_code = kExitOk;
+  register_index(app, exit_code);
+  register_search(app, exit_code);
+  register_show(app, exit_code);
+  register_validate(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "helpmark: internal error: " << e.what() << "\n";
+    return kExitError;
+  }
+  return exit_code;
+}

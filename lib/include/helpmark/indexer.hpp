@@ -1,0 +1,48 @@
+// Building and updating an index from a folder of articles.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+#include "helpmark/article.hpp"
+#include "helpmark/status.hpp"
+
+namespace helpmark {
+
+struct IndexOptions {
+  std::filesystem::path articles_dir = "articles";
+  std::filesystem::path taxonomy_dir = "taxonomy";
+  std::filesystem::path index_dir = ".helpmark/index";
+  /// Any article error fails the whole run and leaves the previous index untouched.
+  bool strict = false;
+  ArticleLimits limits;
+  /// Called as articles are written: (done, total). May be empty.
+  std::function<void(std::size_t, std::size_t)> on_progress;
+};
+
+/// What an indexing run did.
+struct IndexReport {
+  std::size_t added = 0;
+  std::size_t updated = 0;
+  std::size_t removed = 0;
+  std::size_t unchanged = 0;
+  std::size_t skipped = 0;              ///< Files left out because of errors.
+  std::size_t total = 0;                ///< Articles in the index afterwards.
+  double seconds = 0;
+  std::vector<Diagnostic> diagnostics;  ///< Every error and warning found.
+};
+
+/// Brings the index at `options.index_dir` up to date with the articles, incrementally: an
+/// unchanged article is not rewritten, a deleted file is removed. All changes become visible
+/// in one atomic commit; on any failure (or a crash) readers keep the previous index.
+///
+/// Returns kLocked when another process is writing the index, kCorrupt when the directory
+/// exists but is not a helpmark index, kNotFound for a missing articles or taxonomy directory,
+/// and kInvalidInput when `strict` is set and an article has an error (the report's
+/// diagnostics are then in `report_out` when given).
+/// Not thread-safe with respect to other writers of the same directory (they are locked out).
+Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report_out = nullptr);
+
+}  // namespace helpmark

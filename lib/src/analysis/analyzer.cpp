@@ -1,0 +1,196 @@
+#include "analysis/analyzer.hpp"
+
+#include <unicode/brkiter.h>
+#include <unicode/normalizer2.h>
+#include <unicode/ubrk.h>
+#include <unicode/unistr.h>
+#include <unicode/utext.h>
+
+#include <stdexcept>
+
+#include "analysis/stopwords.hpp"
+
+namespace helpmark::analysis {
+namespace {
+
+// Words longer than this are not words (hashes, base64): Xapian also caps terms at 245 bytes.
+constexpr std::size_t kMaxWordBytes = 64;
+
+bool is_ascii(std::string_view s) {
+  for (unsigned char c : s)
+    if (c >= 0x80) return false;
+  return true;
+}
+
+const icu::Normalizer2& nfkc_casefold() {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* n = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  if (U_FAILURE(status)) throw std::runtime_error("ICU: NFKC_Casefold unavailable");
+  return *n;
+}
+
+const icu::Normalizer2& nfd() {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* n = icu::Normalizer2::getNFDInstance(status);
+  if (U_FAILURE(status)) throw std::runtime_error("ICU: NFD unavailable");
+  return *n;
+}
+
+const icu::Normalizer2& nfc() {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* n = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status)) throw std::runtime_error("ICU: NFC unavailable");
+  return *n;
+}
+
+// Removes the combining diacritical marks U+0300..U+036F that Latin, Greek and Cyrillic
+// letters decompose into. Marks that change meaning elsewhere (Japanese dakuten U+3099/309A,
+// Thai vowel signs, Arabic harakat) are outside that block and stay.
+std::string strip_diacritics(const icu::UnicodeString& normalized) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString decomposed = nfd().normalize(normalized, status);
+  icu::UnicodeString kept;
+  bool changed = false;
+  for (int32_t i = 0; i < decomposed.length(); ++i) {
+    char16_t c = decomposed.charAt(i);
+    if (c >= 0x0300 && c <= 0x036F) {
+      changed = true;
+      continue;
+    }
+    kept.append(c);
+  }
+  std::string out;
+  if (!changed) {
+    normalized.toUTF8String(out);
+    return out;
+  }
+  nfc().normalize(kept, status).toUTF8String(out);
+  return out;
+}
+
+void normalize_word(std::string_view word, std::string& normalized, std::string& folded) {
+  if (is_ascii(word)) {
+    normalized.assign(word);
+    for (char& c : normalized)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    folded = normalized;
+    return;
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
+  u.findAndReplace(icu::UnicodeString(static_cast<char16_t>(0x2019)), icu::UnicodeString(static_cast<char16_t>('\'')));
+  icu::UnicodeString n = nfkc_casefold().normalize(u, status);
+  if (U_FAILURE(status)) {
+    normalized.assign(word);
+    folded = normalized;
+    return;
+  }
+  normalized.clear();
+  n.toUTF8String(normalized);
+  folded = strip_diacritics(n);
+}
+
+}  // namespace
+
+std::string stemmer_language(std::string_view locale) {
+  std::string primary(locale.substr(0, locale.find_first_of("-_")));
+  for (char& c : primary)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  struct Pair {
+    const char* code;
+    const char* language;
+  };
+  static const Pair kLanguages[] = {
+      {"en", "english"},  {"es", "spanish"},   {"fr", "french"},     {"de", "german"},
+      {"pt", "portuguese"}, {"it", "italian"}, {"nl", "dutch"},      {"ar", "arabic"},
+      {"ru", "russian"},  {"tr", "turkish"},   {"sv", "swedish"},    {"da", "danish"},
+      {"no", "norwegian"}, {"nb", "norwegian"}, {"nn", "norwegian"}, {"fi", "finnish"},
+      {"hu", "hungarian"}, {"ro", "romanian"}, {"ca", "catalan"},    {"eu", "basque"},
+      {"ga", "irish"},    {"id", "indonesian"}, {"lt", "lithuanian"}, {"ne", "nepali"},
+      {"ta", "tamil"},    {"hy", "armenian"},
+  };
+  for (const auto& p : kLanguages)
+    if (primary == p.code) return p.language;
+  return {};
+}
+
+std::string fold(std::string_view text) {
+  std::string normalized, folded;
+  normalize_word(text, normalized, folded);
+  return folded;
+}
+
+class Analyzer::Icu {
+ public:
+  explicit Icu(std::string_view locale) {
+    UErrorCode status = U_ZERO_ERROR;
+    std::string icu_locale(locale);
+    for (char& c : icu_locale)
+      if (c == '-') c = '_';
+    breaker.reset(icu::BreakIterator::createWordInstance(icu::Locale(icu_locale.c_str()), status));
+    if (U_FAILURE(status) || !breaker) throw std::runtime_error("ICU: cannot create a word break iterator");
+  }
+  std::unique_ptr<icu::BreakIterator> breaker;
+};
+
+Analyzer::Analyzer(std::string_view locale) : locale_(locale), icu_(std::make_unique<Icu>(locale)) {
+  const std::string language = stemmer_language(locale);
+  if (!language.empty()) {
+    stemmer_ = Xapian::Stem(language);
+    has_stemmer_ = true;
+    if (const char* const* words = stopwords_for_language(language)) {
+      for (; *words; ++words) {
+        stopwords_.insert(*words);
+        stopwords_.insert(fold(*words));
+      }
+    }
+  }
+}
+
+Analyzer::~Analyzer() = default;
+
+void Analyzer::tokenize(std::string_view text, std::vector<Token>& out) {
+  UErrorCode status = U_ZERO_ERROR;
+  UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
+  if (U_FAILURE(status)) return;
+  icu::BreakIterator& bi = *icu_->breaker;
+  bi.setText(ut, status);
+  if (U_FAILURE(status)) {
+    utext_close(ut);
+    return;
+  }
+  int32_t start = bi.first();
+  for (int32_t end = bi.next(); end != icu::BreakIterator::DONE; start = end, end = bi.next()) {
+    if (bi.getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;  // spaces, punctuation
+    std::string_view word = text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(end - start));
+    if (word.size() > kMaxWordBytes) continue;
+    Token token;
+    token.begin = static_cast<std::size_t>(start);
+    token.end = static_cast<std::size_t>(end);
+    normalize_word(word, token.normalized, token.folded);
+    if (token.normalized.empty()) continue;
+    token.stopword = stopwords_.count(token.normalized) || stopwords_.count(token.folded);
+    out.push_back(std::move(token));
+  }
+  // Detach the iterator from `ut` before closing it.
+  bi.setText(icu::UnicodeString());
+  utext_close(ut);
+}
+
+void Analyzer::stems(const Token& token, std::vector<std::string>& out) {
+  if (!has_stemmer_) {
+    out.push_back(token.folded);
+    return;
+  }
+  // Stem the accented form (Snowball's suffix rules expect accents), then fold the stem; a query
+  // typed without accents stems differently, so also index the stem of the folded form.
+  std::string accented = stemmer_(token.normalized);
+  std::string first = is_ascii(accented) ? accented : fold(accented);
+  out.push_back(first);
+  if (token.folded != token.normalized) {
+    std::string second = stemmer_(token.folded);
+    if (second != first) out.push_back(std::move(second));
+  }
+}
+
+}  // namespace helpmark::analysis

@@ -1,0 +1,62 @@
+// Text analysis, identical at index and query time: ICU word segmentation (which also splits
+// Chinese, Japanese and Thai, written without spaces), NFKC case folding, diacritic folding for
+// Latin, Greek and Cyrillic letters, Snowball stemming and stop words per language.
+#pragma once
+
+#include <xapian.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+namespace helpmark::analysis {
+
+/// One word of a text.
+struct Token {
+  std::size_t begin = 0;   ///< Byte offsets into the analysed text.
+  std::size_t end = 0;
+  std::string normalized;  ///< NFKC + case folded, accents kept ("devolución").
+  std::string folded;      ///< `normalized` without diacritics ("devolucion").
+  bool stopword = false;
+};
+
+/// The Snowball language Xapian uses for a BCP 47 locale ("pt-BR" -> "portuguese"), or "" when
+/// Xapian has no stemmer for it.
+std::string stemmer_language(std::string_view locale);
+
+/// NFKC + case folding + diacritic folding of a whole string (no segmentation).
+std::string fold(std::string_view text);
+
+/// Analyses text of one locale.
+///
+/// Thread-compatible: an Analyzer holds an ICU break iterator and a Xapian stemmer, neither of
+/// which may be used by two threads at once; give each thread its own.
+class Analyzer {
+ public:
+  explicit Analyzer(std::string_view locale);
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  const std::string& locale() const { return locale_; }
+  bool has_stemmer() const { return has_stemmer_; }
+
+  /// Splits `text` into words (punctuation and spaces dropped), appending to `out`.
+  void tokenize(std::string_view text, std::vector<Token>& out);
+
+  /// The stemmed, folded index terms of a token, without prefix: one or two of them (the stem
+  /// of the accented and of the accent-free form, when they differ), appended to `out`.
+  void stems(const Token& token, std::vector<std::string>& out);
+
+ private:
+  class Icu;
+  std::string locale_;
+  std::unique_ptr<Icu> icu_;
+  Xapian::Stem stemmer_;
+  bool has_stemmer_ = false;
+  std::unordered_set<std::string> stopwords_;  ///< Both accented and folded forms.
+};
+
+}  // namespace helpmark::analysis

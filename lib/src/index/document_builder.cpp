@@ -1,0 +1,61 @@
+#include "index/document_builder.hpp"
+
+namespace helpmark {
+
+analysis::Analyzer& DocumentBuilder::analyzer(const std::string& locale) {
+  auto& slot = analyzers_[locale];
+  if (!slot) slot = std::make_unique<analysis::Analyzer>(locale);
+  return *slot;
+}
+
+void DocumentBuilder::index_text(Xapian::Document& doc, analysis::Analyzer& analyzer,
+                                 std::string_view text, Xapian::termcount weight) {
+  tokens_.clear();
+  analyzer.tokenize(text, tokens_);
+  const std::string prefix(schema::kStem);
+  for (const auto& token : tokens_) {
+    if (token.stopword) continue;
+    stems_.clear();
+    analyzer.stems(token, stems_);
+    for (const auto& stem : stems_) doc.add_term(prefix + stem, weight);
+  }
+}
+
+Xapian::Document DocumentBuilder::build(const Article& a) {
+  Xapian::Document doc;
+  analysis::Analyzer& an = analyzer(a.locale);
+
+  index_text(doc, an, a.title, weights_.title);
+  for (const auto& q : a.questions) index_text(doc, an, q, weights_.questions);
+  index_text(doc, an, a.summary, weights_.summary);
+  for (const auto& tag : a.tags) index_text(doc, an, tag, weights_.tags);
+  for (const auto& s : a.sections) {
+    if (s.level > 0) index_text(doc, an, s.heading, weights_.headings);
+    index_text(doc, an, s.text, weights_.body);
+  }
+  // The journey and sub-topic labels in the article's language make "payments" or "pagos"
+  // find the journey's articles even when the words are not in the text.
+  index_text(doc, an, taxonomy_.label(a.journey, a.locale), weights_.body);
+  if (!a.subtopic.empty()) index_text(doc, an, taxonomy_.label(a.subtopic, a.locale), weights_.body);
+
+  auto boolean = [&](std::string_view prefix, const std::string& value) {
+    if (!value.empty()) doc.add_boolean_term(std::string(prefix) + value);
+  };
+  boolean(schema::kId, a.id);
+  boolean(schema::kJourney, a.journey);
+  boolean(schema::kSubtopic, a.subtopic);
+  for (const auto& v : a.audience) boolean(schema::kAudience, v);
+  boolean(schema::kLocale, a.locale);
+  for (const auto& v : a.tags) boolean(schema::kTag, v);
+  boolean(schema::kStatus, article_status_name(a.status));
+  const std::string& group = a.translation_of.empty() ? a.id : a.translation_of;
+  boolean(schema::kGroup, group);
+
+  doc.add_value(schema::kSlotFacets, schema::encode_facets(a));
+  doc.add_value(schema::kSlotPath, a.path);
+  doc.add_value(schema::kSlotGroup, group);
+  doc.set_data(schema::encode_article(a));
+  return doc;
+}
+
+}  // namespace helpmark

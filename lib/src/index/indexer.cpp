@@ -1,0 +1,132 @@
+#include "helpmark/indexer.hpp"
+
+#include <xapian.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <set>
+#include <system_error>
+
+#include "analysis/analyzer.hpp"
+#include "index/document_builder.hpp"
+#include "index/schema.hpp"
+#include "index/storage.hpp"
+
+namespace fs = std::filesystem;
+
+namespace helpmark {
+namespace {
+
+struct Existing {
+  Xapian::docid docid;
+  std::string hash;
+  std::string path;
+};
+
+std::map<std::string, Existing> read_existing(const Xapian::Database& db) {
+  std::map<std::string, Existing> existing;
+  const std::string prefix(schema::kId);
+  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+    auto p = db.postlist_begin(*t);
+    if (p == db.postlist_end(*t)) continue;
+    Xapian::Document doc = db.get_document(*p);
+    existing[(*t).substr(prefix.size())] = {*p, doc.get_value(schema::kSlotHash),
+                                             doc.get_value(schema::kSlotPath)};
+  }
+  return existing;
+}
+
+// Fault injection for the crash-safety test: HELPMARK_TEST_CRASH_AFTER=N kills the process
+// with SIGKILL after N documents were written inside the open transaction.
+long crash_after() {
+  const char* v = std::getenv("HELPMARK_TEST_CRASH_AFTER");
+  return v ? std::atol(v) : -1;
+}
+
+}  // namespace
+
+Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report_out) {
+  const auto started = std::chrono::steady_clock::now();
+  IndexReport report;
+  auto finish = [&](Status status) -> Result<IndexReport> {
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (report_out) *report_out = report;
+    if (!status.ok()) return status;
+    return report;
+  };
+
+  auto taxonomy = Taxonomy::load(options.taxonomy_dir);
+  if (!taxonomy.ok()) return finish(taxonomy.status());
+  auto set = load_articles(options.articles_dir, taxonomy.value(), options.limits);
+  if (!set.ok()) return finish(set.status());
+  report.diagnostics = std::move(set->diagnostics);
+
+  std::set<std::string> failed_paths;
+  for (const auto& d : report.diagnostics)
+    if (d.severity == Severity::kError) failed_paths.insert(d.path);
+  report.skipped = failed_paths.size();
+  if (options.strict && !failed_paths.empty())
+    return finish(Status(ErrorCode::kInvalidInput,
+                         std::to_string(failed_paths.size()) +
+                             " article(s) have errors; with --strict nothing was changed"));
+
+  auto opened = storage::open_for_writing(options.index_dir);
+  if (!opened.ok()) return finish(opened.status());
+  Xapian::WritableDatabase& db = opened.value();
+
+  try {
+    const std::string stamp = std::string(schema::kVersion) + ":" + taxonomy->fingerprint();
+    // A new schema or taxonomy changes every document's hash, so everything is rewritten.
+    auto existing = read_existing(db);
+    const long crash_limit = crash_after();
+    long written = 0;
+
+    DocumentBuilder builder(taxonomy.value());
+    db.begin_transaction(true);
+    const std::size_t total = set->articles.size();
+    std::size_t done = 0;
+    std::set<std::string> present;
+    for (const auto& article : set->articles) {
+      present.insert(article.id);
+      const std::string hash = article.content_hash + ":" + stamp;
+      auto it = existing.find(article.id);
+      if (it != existing.end() && it->second.hash == hash) {
+        ++report.unchanged;
+      } else {
+        Xapian::Document doc = builder.build(article);
+        doc.add_value(schema::kSlotHash, hash);
+        db.replace_document(std::string(schema::kId) + article.id, doc);
+        ++(it == existing.end() ? report.added : report.updated);
+        if (crash_limit >= 0 && ++written > crash_limit) std::raise(SIGKILL);
+      }
+      if (options.on_progress) options.on_progress(++done, total);
+    }
+    // Remove documents whose file is gone. A file that still exists but now fails to parse
+    // keeps its last good version, so a typo never makes an article vanish from search.
+    for (const auto& [id, old] : existing) {
+      if (present.count(id) || failed_paths.count(old.path)) continue;
+      db.delete_document(old.docid);
+      ++report.removed;
+    }
+    db.set_metadata(schema::kMetaSchema, schema::kVersion);
+    db.set_metadata(schema::kMetaStamp, stamp);
+    db.set_metadata(schema::kMetaDefaultLocale, taxonomy->default_locale());
+    if (report.added || report.updated || report.removed)
+      db.set_metadata(schema::kMetaBuiltAt, std::to_string(std::time(nullptr)));
+    db.commit_transaction();
+    report.total = db.get_doccount();
+    db.close();
+  } catch (const Xapian::Error& e) {
+    // Dropping the transaction uncommitted leaves the previous revision as it was.
+    return finish(Status(ErrorCode::kIoError,
+                         options.index_dir.string() + ": writing the index failed: " +
+                             e.get_description() + "; the previous index is unchanged"));
+  }
+  return finish(Status::Ok());
+}
+
+}  // namespace helpmark

@@ -1,0 +1,64 @@
+// The on-disk schema of a helpmark index: term prefixes, value slots, field weights and the
+// encoding of stored articles. One place, so the writer and the readers cannot disagree.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+
+#include "helpmark/article.hpp"
+
+namespace helpmark::schema {
+
+/// Bumped when the index format changes; an index of another version is rebuilt in full.
+inline constexpr const char* kVersion = "1";
+
+// Metadata keys.
+inline constexpr const char* kMetaSchema = "helpmark.schema";
+inline constexpr const char* kMetaStamp = "helpmark.stamp";
+inline constexpr const char* kMetaDefaultLocale = "helpmark.default_locale";
+inline constexpr const char* kMetaBuiltAt = "helpmark.built_at";
+
+// Term prefixes. Free-text terms are stems behind "Z"; boolean filter terms use ':' so a value
+// can start with an upper-case letter ("XL:pt-BR").
+inline constexpr std::string_view kStem = "Z";
+inline constexpr std::string_view kId = "Q:";
+inline constexpr std::string_view kJourney = "XJ:";
+inline constexpr std::string_view kSubtopic = "XS:";
+inline constexpr std::string_view kAudience = "XA:";
+inline constexpr std::string_view kLocale = "XL:";
+inline constexpr std::string_view kTag = "XT:";
+inline constexpr std::string_view kStatus = "XST:";
+inline constexpr std::string_view kGroup = "XG:";
+
+/// The boolean-term prefix of a facet/filter field name ("journey"), or "" if unknown.
+std::string_view prefix_of_field(std::string_view field);
+
+// Value slots.
+enum Slot : Xapian::valueno {
+  kSlotFacets = 0,  ///< Every facet value of the document, see encode_facets().
+  kSlotHash = 1,    ///< Content hash + schema stamp, for incremental indexing.
+  kSlotPath = 2,    ///< Relative path of the source file.
+  kSlotGroup = 3,   ///< Translation group: translation_of, else the id.
+};
+
+/// Within-document frequency given to each occurrence of a word, per field: the usual Xapian
+/// way of weighting fields (BM25 saturates wdf, so it behaves like a field boost).
+struct FieldWeights {
+  Xapian::termcount title = 6;
+  Xapian::termcount questions = 4;
+  Xapian::termcount summary = 3;
+  Xapian::termcount tags = 3;
+  Xapian::termcount headings = 2;
+  Xapian::termcount body = 1;
+};
+
+/// "journey\x1fpayments\x1eaudience\x1fbuyer\x1e..." — one record per facet value.
+std::string encode_facets(const Article& article);
+
+/// The stored form of an article (JSON): everything a hit, `show` or an answer needs.
+std::string encode_article(const Article& article);
+Article decode_article(std::string_view data);
+
+}  // namespace helpmark::schema
