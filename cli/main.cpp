@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   register_search(app, exit_code);
   register_show(app, exit_code);
   register_validate(app, exit_code);
+  register_audit(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

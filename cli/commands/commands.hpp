@@ -10,5 +10,6 @@ void register_index(CLI::App& app, int& exit_code);
 void register_search(CLI::App& app, int& exit_code);
 void register_show(CLI::App& app, int& exit_code);
 void register_validate(CLI::App& app, int& exit_code);
+void register_audit(CLI::App& app, int& exit_code);
 
 }  // namespace helpmark::cli

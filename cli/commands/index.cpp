@@ -52,7 +52,7 @@ int run_index(const IndexCommand& cmd) {
                 cmd.articles.c_str(), report.added, report.updated, report.removed,
                 report.unchanged, report.skipped, report.total, cmd.index.c_str(), report.seconds);
   }
-  return report.skipped > 0 ? kExitPartial : kExitOk;
+  return has_errors(report.diagnostics) ? kExitPartial : kExitOk;
 }
 
 }  // namespace
@@ -65,7 +65,7 @@ void register_index(CLI::App& app, int& exit_code) {
       "Incremental: unchanged articles are not rewritten, deleted files are removed. All changes\n"
       "land in one atomic commit, so searches never see a half-built index. An article with an\n"
       "error is skipped (its previous version stays searchable) unless --strict is given.\n"
-      "Exit status: 0 ok, 1 error, 2 usage, 3 some articles skipped, 4 index locked.");
+      "Exit status: 0 ok, 1 error, 2 usage, 3 done but with errors (articles skipped or bad\nsynonym/spelling entries left out), 4 index locked.");
   sub->add_option("articles", cmd->articles, "Folder of .md articles (searched recursively)")
       ->capture_default_str();
   sub->add_option("--taxonomy", cmd->taxonomy, "Folder holding journeys.yaml")->capture_default_str();

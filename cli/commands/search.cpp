@@ -62,6 +62,10 @@ int run_search(const SearchCommand& cmd) {
   }
   const auto& r = response.value();
   const bool color = stdout_is_terminal();
+  if (r.auto_corrected)
+    std::printf("Showing results for \"%s\" (searched instead of \"%s\").\n", r.corrected_query.c_str(), cmd.query.c_str());
+  else if (!r.corrected_query.empty())
+    std::printf("Did you mean \"%s\"?\n", r.corrected_query.c_str());
   if (r.hits.empty()) {
     std::printf("No results for \"%s\"%s.\n", cmd.query.c_str(),
                 r.total > 0 ? " on this page" : "");

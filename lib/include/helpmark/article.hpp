@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,6 +64,12 @@ struct Article {
   std::string review_every;            ///< As written ("180d"), or empty.
   std::string translation_of;
   ArticleStatus status = ArticleStatus::kPublished;
+  // The optional `audit:` map, read only by `helpmark audit` (see audit.hpp).
+  std::string audit_type;                 ///< `audit.type`: picks the required sections.
+  std::vector<std::string> audit_ignore;  ///< `audit.ignore`: check ids or families to skip.
+  std::string audit_source_hash;          ///< `audit.source_hash`: source's hash when translated.
+  /// File line of each front-matter field present ("related" -> 17), for precise messages.
+  std::map<std::string, int, std::less<>> field_lines;
 
   // From the body.
   std::vector<Section> sections;

@@ -13,6 +13,11 @@
 #include "helpmark/status.hpp"
 
 namespace helpmark {
+struct Answer;
+struct AnswerOptions;
+}  // namespace helpmark
+
+namespace helpmark {
 
 /// Restricts results. Values within one field are alternatives (OR); fields combine with AND.
 struct SearchFilters {
@@ -28,6 +33,14 @@ struct SearchFilters {
 inline constexpr const char* kFacetFields[] = {"journey", "subtopic", "audience", "locale",
                                                "tags", "status"};
 
+/// The query-time layers of the multilingual pipeline; each can be switched off to measure it.
+/// (Stemming is decided when indexing: IndexOptions::stemming.)
+struct SearchLayers {
+  bool synonyms = true;   ///< Expand with taxonomy/synonyms/<locale>.yaml.
+  bool spelling = true;   ///< Correct unknown words ("did you mean").
+  bool fallback = true;   ///< pt-BR falls back to pt, then to the default locale.
+};
+
 struct SearchRequest {
   std::string query;      ///< Free text; empty lists everything the filters allow.
   std::string locale;     ///< Preferred locale (BCP 47); empty searches every locale.
@@ -35,7 +48,19 @@ struct SearchRequest {
   std::vector<std::string> facets;  ///< Fields from kFacetFields to count.
   std::size_t offset = 0;
   std::size_t limit = 10;           ///< At most kMaxLimit.
+  SearchLayers layers;
   static constexpr std::size_t kMaxLimit = 1000;
+  static constexpr std::size_t kMaxQueryBytes = 1024;
+};
+
+struct Correction {
+  std::string from;  ///< Word as typed (folded).
+  std::string to;    ///< Dictionary word used instead.
+};
+
+struct SynonymUse {
+  std::string phrase;                   ///< The query phrase that matched a synonym entry.
+  std::vector<std::string> expansions;  ///< What it was expanded to.
 };
 
 struct Hit {
@@ -51,6 +76,7 @@ struct Hit {
   std::vector<std::string> audience;
   std::vector<std::string> tags;
   std::string updated;
+  std::string translation_group;  ///< `translation_of`, else the id: one result per group.
 };
 
 struct FacetCount {
@@ -62,7 +88,23 @@ struct SearchResponse {
   std::vector<Hit> hits;
   /// Exact counts over the whole filtered result set, per requested field, most frequent first.
   std::map<std::string, std::vector<FacetCount>> facets;
-  std::size_t total = 0;  ///< Exact number of matching articles.
+  std::size_t total = 0;  ///< Exact number of matching articles (translations count once).
+  /// "Did you mean": the query with spelling corrections; empty when nothing was corrected.
+  std::string corrected_query;
+  /// True when the hits are for corrected_query ("showing results for ..."), because the
+  /// query as typed found nothing or clearly worse results.
+  bool auto_corrected = false;
+  std::vector<Correction> corrections;
+  std::vector<SynonymUse> synonyms;
+  std::vector<std::string> locales;  ///< Locales searched, best first.
+};
+
+/// A completion for a search box.
+struct Suggestion {
+  std::string text;        ///< The completed query.
+  std::string kind;        ///< "title", "question" or "word".
+  std::string article_id;  ///< For titles and questions.
+  double score = 0;
 };
 
 /// A read-only view of an index on disk.
@@ -81,6 +123,16 @@ class Index {
 
   Result<SearchResponse> search(const SearchRequest& request) const;
 
+  /// The best article for a customer's question, with a calibrated confidence and whether to
+  /// hand over to a human (see answer.hpp).
+  Result<Answer> answer(const std::string& question, const std::string& locale,
+                        const AnswerOptions& options) const;
+
+  /// Completions of what is being typed (`prefix`): article titles and questions, then
+  /// vocabulary words; typo-tolerant on the last word.
+  Result<std::vector<Suggestion>> suggest(const std::string& prefix, const std::string& locale,
+                                          std::size_t limit = 8) const;
+
   /// The stored article with `id` (including drafts and archived ones), or kNotFound.
   Result<Article> get(const std::string& id) const;
 
@@ -90,6 +142,9 @@ class Index {
 
   /// Number of articles (all statuses).
   std::size_t size() const;
+
+  /// The index directory.
+  const std::filesystem::path& path() const;
 
  private:
   class Impl;

@@ -17,6 +17,8 @@ struct IndexOptions {
   std::filesystem::path index_dir = ".helpmark/index";
   /// Any article error fails the whole run and leaves the previous index untouched.
   bool strict = false;
+  /// Snowball stemming of every language that has a stemmer. Off only to measure what it adds.
+  bool stemming = true;
   ArticleLimits limits;
   /// Called as articles are written: (done, total). May be empty.
   std::function<void(std::size_t, std::size_t)> on_progress;

@@ -17,6 +17,7 @@ using Labels = std::map<std::string, std::string, std::less<>>;
 struct Subtopic {
   std::string id;
   Labels labels;
+  std::vector<std::string> articles;  ///< Optional `articles:` list: featured article ids.
 };
 
 struct Journey {
@@ -24,6 +25,7 @@ struct Journey {
   Labels labels;
   int review_every_days = 0;  ///< Default review interval of its articles; 0 = none.
   std::vector<Subtopic> subtopics;
+  std::vector<std::string> articles;  ///< Optional `articles:` list: featured article ids.
 };
 
 /// The taxonomy of a knowledge base, loaded from `<dir>/journeys.yaml`.

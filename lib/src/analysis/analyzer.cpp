@@ -133,11 +133,14 @@ class Analyzer::Icu {
   std::unique_ptr<icu::BreakIterator> breaker;
 };
 
-Analyzer::Analyzer(std::string_view locale) : locale_(locale), icu_(std::make_unique<Icu>(locale)) {
+Analyzer::Analyzer(std::string_view locale, bool stemming)
+    : locale_(locale), icu_(std::make_unique<Icu>(locale)) {
   const std::string language = stemmer_language(locale);
   if (!language.empty()) {
-    stemmer_ = Xapian::Stem(language);
-    has_stemmer_ = true;
+    if (stemming) {
+      stemmer_ = Xapian::Stem(language);
+      has_stemmer_ = true;
+    }
     if (const char* const* words = stopwords_for_language(language)) {
       for (; *words; ++words) {
         stopwords_.insert(*words);

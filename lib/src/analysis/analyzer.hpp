@@ -35,7 +35,8 @@ std::string fold(std::string_view text);
 /// which may be used by two threads at once; give each thread its own.
 class Analyzer {
  public:
-  explicit Analyzer(std::string_view locale);
+  /// `stemming` false keeps words unstemmed (folded only), to measure what stemming adds.
+  explicit Analyzer(std::string_view locale, bool stemming = true);
   ~Analyzer();
   Analyzer(const Analyzer&) = delete;
   Analyzer& operator=(const Analyzer&) = delete;

@@ -156,6 +156,7 @@ std::optional<Article> parse_article(std::string_view text_in, const std::string
 
   for (const auto& kv : root) {
     const std::string key = kv.first.Scalar();
+    a.field_lines[key] = fm.line_of(kv.first);
     if (!kKnownFields.count(key))
       fm.warning(fm.line_of(kv.first), "unknown field `" + key + "` is ignored; known fields: " +
                                            "id, title, journey, subtopic, locale, audience, summary, "
@@ -247,6 +248,22 @@ std::optional<Article> parse_article(std::string_view text_in, const std::string
       else
         fm.error(fm.line_of(field("status")),
                  "status '" + status + "' is not one of published, draft, archived");
+    }
+  }
+  if (const YAML::Node audit = field("audit"); audit && !audit.IsNull()) {
+    if (!audit.IsMap()) {
+      fm.warning(fm.line_of(audit),
+                 "`audit` must be a map such as {ignore: [orphans/unlinked]}; it is ignored");
+    } else {
+      for (const auto& kv : audit) {
+        const std::string key = kv.first.Scalar();
+        if (key == "ignore") fm.list(kv.second, "audit.ignore", a.audit_ignore);
+        else if (key == "type") fm.string(kv.second, "audit.type", a.audit_type);
+        else if (key == "source_hash") fm.string(kv.second, "audit.source_hash", a.audit_source_hash);
+        else
+          fm.warning(fm.line_of(kv.first), "unknown field `audit." + key +
+                                               "` is ignored; known: ignore, type, source_hash");
+      }
     }
   }
   for (const auto& tag : a.tags)

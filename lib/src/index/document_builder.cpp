@@ -4,7 +4,7 @@ namespace helpmark {
 
 analysis::Analyzer& DocumentBuilder::analyzer(const std::string& locale) {
   auto& slot = analyzers_[locale];
-  if (!slot) slot = std::make_unique<analysis::Analyzer>(locale);
+  if (!slot) slot = std::make_unique<analysis::Analyzer>(locale, stemming_);
   return *slot;
 }
 
@@ -15,6 +15,7 @@ void DocumentBuilder::index_text(Xapian::Document& doc, analysis::Analyzer& anal
   const std::string prefix(schema::kStem);
   for (const auto& token : tokens_) {
     if (token.stopword) continue;
+    words_.insert(token.folded);
     stems_.clear();
     analyzer.stems(token, stems_);
     for (const auto& stem : stems_) doc.add_term(prefix + stem, weight);
@@ -23,6 +24,7 @@ void DocumentBuilder::index_text(Xapian::Document& doc, analysis::Analyzer& anal
 
 Xapian::Document DocumentBuilder::build(const Article& a) {
   Xapian::Document doc;
+  words_.clear();
   analysis::Analyzer& an = analyzer(a.locale);
 
   index_text(doc, an, a.title, weights_.title);
@@ -54,6 +56,9 @@ Xapian::Document DocumentBuilder::build(const Article& a) {
   doc.add_value(schema::kSlotFacets, schema::encode_facets(a));
   doc.add_value(schema::kSlotPath, a.path);
   doc.add_value(schema::kSlotGroup, group);
+  std::string phrases = a.title;
+  for (const auto& q : a.questions) phrases += "\n" + q;
+  doc.add_value(schema::kSlotPhrases, phrases);
   doc.set_data(schema::encode_article(a));
   return doc;
 }

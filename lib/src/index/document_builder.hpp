@@ -5,6 +5,7 @@
 #include <xapian.h>
 
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 
@@ -18,18 +19,23 @@ namespace helpmark {
 /// Thread-compatible: holds one Analyzer per locale; use one builder per thread.
 class DocumentBuilder {
  public:
-  explicit DocumentBuilder(const Taxonomy& taxonomy, schema::FieldWeights weights = {})
-      : taxonomy_(taxonomy), weights_(weights) {}
+  DocumentBuilder(const Taxonomy& taxonomy, bool stemming, schema::FieldWeights weights = {})
+      : taxonomy_(taxonomy), stemming_(stemming), weights_(weights) {}
 
   Xapian::Document build(const Article& article);
+  /// The folded words (stop words excluded) of the article last built: its contribution to
+  /// the locale's spelling vocabulary.
+  const std::set<std::string>& words() const { return words_; }
+  analysis::Analyzer& analyzer(const std::string& locale);
 
  private:
-  analysis::Analyzer& analyzer(const std::string& locale);
   void index_text(Xapian::Document& doc, analysis::Analyzer& analyzer, std::string_view text,
                   Xapian::termcount weight);
 
   const Taxonomy& taxonomy_;
+  bool stemming_;
   schema::FieldWeights weights_;
+  std::set<std::string> words_;
   std::map<std::string, std::unique_ptr<analysis::Analyzer>> analyzers_;
   std::vector<analysis::Token> tokens_;  // reused buffers
   std::vector<std::string> stems_;

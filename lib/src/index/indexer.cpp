@@ -15,6 +15,9 @@
 #include "index/document_builder.hpp"
 #include "index/schema.hpp"
 #include "index/storage.hpp"
+#include "index/vocabulary_files.hpp"
+#include "search/spelling.hpp"
+#include "util/text.hpp"
 
 namespace fs = std::filesystem;
 
@@ -69,23 +72,42 @@ Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report
   for (const auto& d : report.diagnostics)
     if (d.severity == Severity::kError) failed_paths.insert(d.path);
   report.skipped = failed_paths.size();
-  if (options.strict && !failed_paths.empty())
+  VocabularyFiles vocabulary_files =
+      load_vocabulary_files(options.taxonomy_dir, taxonomy.value(), options.stemming, report.diagnostics);
+  if (options.strict && has_errors(report.diagnostics))
     return finish(Status(ErrorCode::kInvalidInput,
-                         std::to_string(failed_paths.size()) +
-                             " article(s) have errors; with --strict nothing was changed"));
+                         "errors in articles or vocabulary files; with --strict nothing was changed"));
 
   auto opened = storage::open_for_writing(options.index_dir);
   if (!opened.ok()) return finish(opened.status());
   Xapian::WritableDatabase& db = opened.value();
 
   try {
-    const std::string stamp = std::string(schema::kVersion) + ":" + taxonomy->fingerprint();
+    const std::string stamp = std::string(schema::kVersion) + ":" + taxonomy->fingerprint() +
+                              (options.stemming ? ":stem" : ":nostem");
+    const bool rebuild = db.get_metadata(schema::kMetaStamp) != stamp;
     // A new schema or taxonomy changes every document's hash, so everything is rewritten.
     auto existing = read_existing(db);
     const long crash_limit = crash_after();
     long written = 0;
 
-    DocumentBuilder builder(taxonomy.value());
+    DocumentBuilder builder(taxonomy.value(), options.stemming);
+    // Spelling vocabularies, kept up to date by subtracting what changed documents had.
+    std::map<std::string, search::Vocabulary> vocabularies;
+    auto vocabulary = [&](const std::string& locale) -> search::Vocabulary& {
+      auto it = vocabularies.find(locale);
+      if (it != vocabularies.end()) return it->second;
+      auto& v = vocabularies[locale];
+      if (!rebuild)
+        v = search::Vocabulary::deserialize(db.get_metadata(std::string(schema::kMetaVocabularyPrefix) + locale));
+      return v;
+    };
+    auto forget = [&](Xapian::docid docid) {
+      if (rebuild) return;
+      Article old = schema::decode_article(db.get_document(docid).get_data());
+      builder.build(old);
+      vocabulary(old.locale).remove_document(builder.words());
+    };
     db.begin_transaction(true);
     const std::size_t total = set->articles.size();
     std::size_t done = 0;
@@ -97,7 +119,9 @@ Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report
       if (it != existing.end() && it->second.hash == hash) {
         ++report.unchanged;
       } else {
+        if (it != existing.end()) forget(it->second.docid);
         Xapian::Document doc = builder.build(article);
+        vocabulary(article.locale).add_document(builder.words());
         doc.add_value(schema::kSlotHash, hash);
         db.replace_document(std::string(schema::kId) + article.id, doc);
         ++(it == existing.end() ? report.added : report.updated);
@@ -109,12 +133,31 @@ Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report
     // keeps its last good version, so a typo never makes an article vanish from search.
     for (const auto& [id, old] : existing) {
       if (present.count(id) || failed_paths.count(old.path)) continue;
+      forget(old.docid);
       db.delete_document(old.docid);
       ++report.removed;
     }
     db.set_metadata(schema::kMetaSchema, schema::kVersion);
     db.set_metadata(schema::kMetaStamp, stamp);
     db.set_metadata(schema::kMetaDefaultLocale, taxonomy->default_locale());
+    db.set_metadata(schema::kMetaStemming, options.stemming ? "1" : "0");
+    if (rebuild) {  // drop vocabularies of locales that have no article any more
+      const std::string prefix(schema::kMetaVocabularyPrefix);
+      std::vector<std::string> stale;
+      for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k)
+        if (!vocabularies.count((*k).substr(prefix.size()))) stale.push_back(*k);
+      for (const auto& k : stale) db.set_metadata(k, "");
+    }
+    for (const auto& [locale, v] : vocabularies)
+      db.set_metadata(std::string(schema::kMetaVocabularyPrefix) + locale, v.serialize());
+    for (const auto& locale : taxonomy->locales()) {
+      auto syn = vocabulary_files.synonyms.find(locale);
+      db.set_metadata(std::string(schema::kMetaSynonymsPrefix) + locale,
+                      syn == vocabulary_files.synonyms.end() ? std::string() : syn->second);
+      auto sp = vocabulary_files.spelling.find(locale);
+      db.set_metadata(std::string(schema::kMetaSpellingPrefix) + locale,
+                      sp == vocabulary_files.spelling.end() ? std::string() : text::join(sp->second, "\n"));
+    }
     if (report.added || report.updated || report.removed)
       db.set_metadata(schema::kMetaBuiltAt, std::to_string(std::time(nullptr)));
     db.commit_transaction();

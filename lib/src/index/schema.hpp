@@ -19,6 +19,11 @@ inline constexpr const char* kMetaSchema = "helpmark.schema";
 inline constexpr const char* kMetaStamp = "helpmark.stamp";
 inline constexpr const char* kMetaDefaultLocale = "helpmark.default_locale";
 inline constexpr const char* kMetaBuiltAt = "helpmark.built_at";
+inline constexpr const char* kMetaStemming = "helpmark.stemming";          ///< "1" or "0"
+inline constexpr const char* kMetaAnswerModel = "helpmark.answer_model";   ///< JSON
+inline constexpr std::string_view kMetaSynonymsPrefix = "helpmark.synonyms.";      ///< + locale
+inline constexpr std::string_view kMetaVocabularyPrefix = "helpmark.vocabulary.";  ///< + locale
+inline constexpr std::string_view kMetaSpellingPrefix = "helpmark.spelling.";      ///< + locale
 
 // Term prefixes. Free-text terms are stems behind "Z"; boolean filter terms use ':' so a value
 // can start with an upper-case letter ("XL:pt-BR").
@@ -41,6 +46,7 @@ enum Slot : Xapian::valueno {
   kSlotHash = 1,    ///< Content hash + schema stamp, for incremental indexing.
   kSlotPath = 2,    ///< Relative path of the source file.
   kSlotGroup = 3,   ///< Translation group: translation_of, else the id.
+  kSlotPhrases = 4, ///< Title and questions, one a line: what autocomplete offers.
 };
 
 /// Within-document frequency given to each occurrence of a word, per field: the usual Xapian

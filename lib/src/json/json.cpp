@@ -31,16 +31,29 @@ std::string search_response(const SearchRequest& request, const SearchResponse& 
     hits.push_back({{"id", h.id}, {"title", h.title}, {"summary", h.summary}, {"snippet", h.snippet},
                     {"score", h.score}, {"journey", h.journey}, {"subtopic", h.subtopic},
                     {"locale", h.locale}, {"audience", h.audience}, {"tags", h.tags},
-                    {"path", h.path}, {"updated", h.updated}});
+                    {"path", h.path}, {"updated", h.updated}, {"translation_group", h.translation_group}});
   ordered_json facets = ordered_json::object();
   for (const auto& [field, counts] : response.facets) {
     ordered_json list = ordered_json::array();
     for (const auto& c : counts) list.push_back({{"value", c.value}, {"count", c.count}});
     facets[field] = list;
   }
-  ordered_json out = {{"query", request.query},   {"locale", request.locale},
-                      {"total", response.total},  {"offset", request.offset},
-                      {"limit", request.limit},   {"hits", hits},
+  ordered_json corrections = ordered_json::array();
+  for (const auto& c : response.corrections) corrections.push_back({{"from", c.from}, {"to", c.to}});
+  ordered_json synonyms = ordered_json::array();
+  for (const auto& s : response.synonyms) synonyms.push_back({{"phrase", s.phrase}, {"expansions", s.expansions}});
+  ordered_json out = {{"query", request.query},
+                      {"locale", request.locale},
+                      {"locales", response.locales},
+                      {"total", response.total},
+                      {"offset", request.offset},
+                      {"limit", request.limit},
+                      {"corrected_query", response.corrected_query.empty() ? ordered_json(nullptr)
+                                                                           : ordered_json(response.corrected_query)},
+                      {"auto_corrected", response.auto_corrected},
+                      {"corrections", corrections},
+                      {"synonyms", synonyms},
+                      {"hits", hits},
                       {"facets", facets}};
   return dump(out);
 }

@@ -3,34 +3,20 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <atomic>
-#include <map>
-#include <mutex>
-#include <set>
+#include <nlohmann/json.hpp>
 
-#include "analysis/analyzer.hpp"
+#include "helpmark/answer.hpp"
 #include "index/schema.hpp"
 #include "index/storage.hpp"
 #include "search/facets.hpp"
+#include "search/index_impl.hpp"
 #include "search/snippet.hpp"
+#include "util/text.hpp"
 
 namespace fs = std::filesystem;
 
 namespace helpmark {
 namespace {
-
-// One Xapian handle and the analyzers that go with it; used by one thread at a time.
-struct Handle {
-  Xapian::Database db;
-  std::uint64_t generation = 0;
-  std::map<std::string, std::unique_ptr<analysis::Analyzer>> analyzers;
-
-  analysis::Analyzer& analyzer(const std::string& locale) {
-    auto& slot = analyzers[locale];
-    if (!slot) slot = std::make_unique<analysis::Analyzer>(locale);
-    return *slot;
-  }
-};
 
 Xapian::Query or_terms(std::string_view prefix, const std::vector<std::string>& values) {
   std::vector<Xapian::Query> terms;
@@ -38,97 +24,275 @@ Xapian::Query or_terms(std::string_view prefix, const std::vector<std::string>& 
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
-// The locales a request for `locale` searches, best first: pt-BR, pt, then the default.
-std::vector<std::string> fallback_chain(const std::string& locale, const std::string& default_locale) {
-  std::vector<std::string> chain;
-  auto add = [&](const std::string& l) {
-    if (!l.empty() && std::find(chain.begin(), chain.end(), l) == chain.end()) chain.push_back(l);
-  };
-  add(locale);
-  add(locale.substr(0, locale.find('-')));
-  add(default_locale);
-  return chain;
+// The locale and status of a document, read from its facet value without decoding its data.
+std::pair<std::string, std::string> locale_and_status(const Xapian::Document& doc) {
+  const std::string facets = doc.get_value(schema::kSlotFacets);
+  std::string locale, status;
+  for (const auto& record : text::split(facets, '\x1e')) {
+    if (record.starts_with("locale\x1f")) locale = record.substr(7);
+    else if (record.starts_with("status\x1f")) status = record.substr(7);
+  }
+  return {locale, status};
 }
 
 }  // namespace
 
-class Index::Impl {
- public:
-  Impl(fs::path dir, Xapian::Database first) : dir_(std::move(dir)) {
-    default_locale_ = first.get_metadata(schema::kMetaDefaultLocale);
-    if (default_locale_.empty()) default_locale_ = "en";
-    auto handle = std::make_unique<Handle>();
-    handle->db = std::move(first);
-    free_.push_back(std::move(handle));
+Status check_query_text(const std::string& text) {
+  if (text.size() > SearchRequest::kMaxQueryBytes)
+    return Status(ErrorCode::kInvalidArgument, "query is " + std::to_string(text.size()) +
+                                                   " bytes, over the limit of " +
+                                                   std::to_string(SearchRequest::kMaxQueryBytes));
+  if (text::find_invalid_utf8(text) != std::string::npos)
+    return Status(ErrorCode::kInvalidArgument, "query is not valid UTF-8");
+  return Status::Ok();
+}
+
+Index::Impl::Impl(fs::path dir, Xapian::Database first) : dir_(std::move(dir)) {
+  snapshot_ = load_snapshot(first, 0);
+  auto handle = std::make_unique<Handle>();
+  handle->db = std::move(first);
+  free_.push_back(std::move(handle));
+}
+
+std::shared_ptr<Snapshot> Index::Impl::load_snapshot(const Xapian::Database& db, std::uint64_t generation) const {
+  auto s = std::make_shared<Snapshot>();
+  s->generation = generation;
+  s->default_locale = db.get_metadata(schema::kMetaDefaultLocale);
+  if (s->default_locale.empty()) s->default_locale = "en";
+  s->stemming = db.get_metadata(schema::kMetaStemming) != "0";
+  s->model = AnswerModel::defaults();
+  if (std::string model = db.get_metadata(schema::kMetaAnswerModel); !model.empty()) {
+    auto j = nlohmann::json::parse(model, nullptr, false);
+    if (!j.is_discarded()) {
+      s->model.features = j.value("features", s->model.features);
+      s->model.weights = j.value("weights", s->model.weights);
+      s->model.threshold = j.value("threshold", s->model.threshold);
+      s->model.fitted_on = j.value("fitted_on", s->model.fitted_on);
+    }
   }
+  return s;
+}
 
-  // Lends a handle for the duration of one call; returns it to the pool afterwards.
-  class Lease {
-   public:
-    Lease(Impl& impl, std::unique_ptr<Handle> h) : impl_(impl), handle_(std::move(h)) {}
-    ~Lease() { impl_.give_back(std::move(handle_)); }
-    Lease(const Lease&) = delete;
-    Lease& operator=(const Lease&) = delete;
-    Handle* operator->() { return handle_.get(); }
-    Handle& operator*() { return *handle_; }
+Index::Impl::Lease Index::Impl::lease() {
+  std::unique_ptr<Handle> handle;
+  {
+    std::lock_guard lock(mu_);
+    if (!free_.empty()) {
+      handle = std::move(free_.back());
+      free_.pop_back();
+    }
+  }
+  const std::uint64_t wanted = generation_.load();
+  if (!handle) {
+    handle = std::make_unique<Handle>();
+    handle->db = Xapian::Database(dir_.string());
+    handle->generation = wanted;
+  } else if (handle->generation != wanted) {
+    handle->db.reopen();
+    handle->generation = wanted;
+  }
+  return Lease(*this, std::move(handle));
+}
 
-   private:
-    Impl& impl_;
-    std::unique_ptr<Handle> handle_;
+void Index::Impl::give_back(std::unique_ptr<Handle> handle) {
+  if (!handle) return;
+  std::lock_guard lock(mu_);
+  free_.push_back(std::move(handle));
+}
+
+std::shared_ptr<Snapshot> Index::Impl::snapshot() const {
+  std::lock_guard lock(mu_);
+  return snapshot_;
+}
+
+Status Index::Impl::reopen() {
+  auto probe = storage::open_for_reading(dir_);
+  if (!probe.ok()) return probe.status();
+  const std::uint64_t next = generation_.load() + 1;
+  auto fresh = load_snapshot(probe.value(), next);
+  {
+    std::lock_guard lock(mu_);
+    snapshot_ = std::move(fresh);
+  }
+  generation_.store(next);
+  return Status::Ok();
+}
+
+analysis::Analyzer& Index::Impl::analyzer(Handle& handle, const Snapshot& snapshot, const std::string& locale) {
+  auto& slot = handle.analyzers[locale];
+  if (!slot || slot->has_stemmer() != (snapshot.stemming && !analysis::stemmer_language(locale).empty()))
+    slot = std::make_unique<analysis::Analyzer>(locale, snapshot.stemming);
+  return *slot;
+}
+
+LocaleResources& Index::Impl::resources(Handle& handle, Snapshot& snapshot, const std::string& locale) {
+  std::lock_guard lock(snapshot.mu);
+  auto& slot = snapshot.resources[locale];
+  if (!slot) {
+    slot = std::make_shared<LocaleResources>();
+    std::string data = handle.db.get_metadata(std::string(schema::kMetaSynonymsPrefix) + locale);
+    if (!data.empty())
+      slot->synonyms = std::make_shared<const search::SynonymTable>(search::SynonymTable::deserialize(data));
+  }
+  return *slot;
+}
+
+const search::Speller* Index::Impl::speller(Handle& handle, Snapshot& snapshot, const std::string& locale) {
+  LocaleResources& r = resources(handle, snapshot, locale);
+  std::call_once(r.speller_once, [&] {
+    auto vocab = search::Vocabulary::deserialize(
+        handle.db.get_metadata(std::string(schema::kMetaVocabularyPrefix) + locale));
+    std::vector<std::string> domain;
+    for (auto& w : text::split(handle.db.get_metadata(std::string(schema::kMetaSpellingPrefix) + locale), '\n'))
+      if (!w.empty()) domain.push_back(std::move(w));
+    if (vocab.size() || !domain.empty()) r.speller = std::make_unique<search::Speller>(vocab, domain);
+  });
+  return r.speller.get();
+}
+
+std::vector<std::string> Index::Impl::chain(const Snapshot& snapshot, const std::string& locale, bool fallback) const {
+  std::vector<std::string> chain;
+  auto add = [&](const std::string& l) {
+    if (!l.empty() && std::find(chain.begin(), chain.end(), l) == chain.end()) chain.push_back(l);
+  };
+  if (locale.empty()) {
+    add(snapshot.default_locale);
+    return chain;
+  }
+  add(locale);
+  if (fallback) {
+    add(locale.substr(0, locale.find('-')));
+    add(snapshot.default_locale);
+  }
+  return chain;
+}
+
+search::QueryBuilder Index::Impl::builder(Handle& handle, Snapshot& snapshot, const std::vector<std::string>& chain) {
+  std::vector<search::LocaleContext> contexts;
+  for (const auto& locale : chain) {
+    search::LocaleContext ctx;
+    ctx.locale = locale;
+    ctx.analyzer = &analyzer(handle, snapshot, locale);
+    LocaleResources& res = resources(handle, snapshot, locale);
+    ctx.synonyms = res.synonyms;
+    Handle* h = &handle;
+    Snapshot* sn = &snapshot;
+    ctx.speller = [this, h, sn, locale]() { return speller(*h, *sn, locale); };
+    contexts.push_back(std::move(ctx));
+  }
+  return search::QueryBuilder(std::move(contexts), handle.db);
+}
+
+Ranked Index::Impl::rank(Handle& handle, Snapshot& snapshot, const RankRequest& request) {
+  // A writer that commits many times while we read can invalidate our revision: reopen once.
+  try {
+    return rank_once(handle, snapshot, request);
+  } catch (const Xapian::DatabaseModifiedError&) {
+    handle.db.reopen();
+    return rank_once(handle, snapshot, request);
+  }
+}
+
+Ranked Index::Impl::rank_once(Handle& handle, Snapshot& snapshot, const RankRequest& request) {
+  Ranked ranked;
+  ranked.chain = chain(snapshot, request.locale, request.layers.fallback);
+  search::QueryBuilder qb = builder(handle, snapshot, ranked.chain);
+
+  // Filters: OR within a field, AND across fields.
+  std::vector<Xapian::Query> filters;
+  const SearchFilters& f = request.filters;
+  if (!f.journeys.empty()) filters.push_back(or_terms(schema::kJourney, f.journeys));
+  if (!f.subtopics.empty()) filters.push_back(or_terms(schema::kSubtopic, f.subtopics));
+  if (!f.audiences.empty()) filters.push_back(or_terms(schema::kAudience, f.audiences));
+  if (!f.tags.empty()) filters.push_back(or_terms(schema::kTag, f.tags));
+  if (!f.locales.empty()) filters.push_back(or_terms(schema::kLocale, f.locales));
+  if (!request.locale.empty()) filters.push_back(or_terms(schema::kLocale, ranked.chain));
+  const std::vector<std::string> statuses = f.statuses.empty() ? std::vector<std::string>{"published"} : f.statuses;
+  filters.push_back(or_terms(schema::kStatus, statuses));
+  const Xapian::Query filter(Xapian::Query::OP_AND, filters.begin(), filters.end());
+
+  struct Run {
+    Xapian::MSet mset;
+    std::unique_ptr<search::FacetSpy> spy;
+    double top = 0;
+  };
+  const Xapian::doccount doccount = handle.db.get_doccount();
+  auto run = [&](const search::PreparedQuery& prepared, Xapian::Enquire& enquire) {
+    Run r;
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, prepared.query, filter));
+    enquire.set_weighting_scheme(Xapian::BM25Weight());
+    if (prepared.browse) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    // Translations of one article are one result: collapse on the translation group.
+    enquire.set_collapse_key(schema::kSlotGroup);
+    r.spy = std::make_unique<search::FacetSpy>(std::set<std::string>(request.facets.begin(), request.facets.end()));
+    enquire.clear_matchspies();
+    enquire.add_matchspy(r.spy.get());
+    // Visiting every match makes the total and the facet counts exact.
+    r.mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                              static_cast<Xapian::doccount>(request.limit), doccount);
+    r.top = r.mset.empty() ? 0 : r.mset.begin().get_weight();
+    return r;
   };
 
-  Lease lease() {
-    std::unique_ptr<Handle> handle;
-    {
-      std::lock_guard lock(mu_);
-      if (!free_.empty()) {
-        handle = std::move(free_.back());
-        free_.pop_back();
+  Xapian::Enquire enquire(handle.db);
+  search::PreparedQuery prepared = qb.prepare(request.query, false, request.layers.synonyms);
+  Run result = run(prepared, enquire);
+  if (request.layers.spelling) {
+    search::PreparedQuery corrected = qb.prepare(request.query, true, request.layers.synonyms);
+    if (!corrected.corrections.empty()) {
+      ranked.corrected_query = corrected.corrected_text;
+      ranked.corrections = corrected.corrections;
+      Xapian::Enquire enquire2(handle.db);
+      Run alternative = run(corrected, enquire2);
+      // The typed words were unknown to the index, so the corrected query can only do better;
+      // switch when the typed query found nothing or clearly less.
+      if (result.mset.empty() || alternative.top > 1.25 * result.top) {
+        ranked.auto_corrected = true;
+        prepared = std::move(corrected);
+        result = std::move(alternative);
+        enquire = enquire2;
       }
     }
-    const std::uint64_t wanted = generation_.load();
-    if (!handle) {
-      handle = std::make_unique<Handle>();
-      handle->db = Xapian::Database(dir_.string());
-      handle->generation = wanted;
-    } else if (handle->generation != wanted) {
-      handle->db.reopen();
-      handle->generation = wanted;
+  }
+  ranked.total = result.spy->groups();
+  ranked.max_possible = result.mset.get_max_possible();
+  ranked.facets = result.spy->result();
+
+  for (auto it = result.mset.begin(); it != result.mset.end(); ++it) {
+    RankedHit hit;
+    hit.weight = it.get_weight();
+    Xapian::Document doc = it.get_document();
+    // Show the translation in the best locale of the chain, whichever translation matched.
+    if (ranked.chain.size() > 1 || request.locale.empty()) {
+      const std::string group_term = std::string(schema::kGroup) + doc.get_value(schema::kSlotGroup);
+      auto rank_of = [&](const std::string& locale) {
+        auto pos = std::find(ranked.chain.begin(), ranked.chain.end(), locale);
+        return pos == ranked.chain.end() ? ranked.chain.size() : static_cast<std::size_t>(pos - ranked.chain.begin());
+      };
+      std::size_t best = rank_of(locale_and_status(doc).first);
+      for (auto p = handle.db.postlist_begin(group_term); best > 0 && p != handle.db.postlist_end(group_term); ++p) {
+        if (*p == *it) continue;
+        Xapian::Document other = handle.db.get_document(*p);
+        auto [locale, status] = locale_and_status(other);
+        if (std::find(statuses.begin(), statuses.end(), status) == statuses.end()) continue;
+        if (!f.locales.empty() && std::find(f.locales.begin(), f.locales.end(), locale) == f.locales.end()) continue;
+        if (std::size_t r = rank_of(locale); r < best) {
+          best = r;
+          doc = other;
+        }
+      }
     }
-    return Lease(*this, std::move(handle));
+    hit.article = schema::decode_article(doc.get_data());
+    if (request.matched_stems) {
+      const std::string prefix(schema::kStem);
+      for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t)
+        if ((*t).starts_with(prefix)) hit.matched_stems.insert((*t).substr(prefix.size()));
+    }
+    ranked.hits.push_back(std::move(hit));
   }
-
-  void give_back(std::unique_ptr<Handle> handle) {
-    if (!handle) return;
-    std::lock_guard lock(mu_);
-    free_.push_back(std::move(handle));
-  }
-
-  Status reopen() {
-    auto probe = storage::open_for_reading(dir_);
-    if (!probe.ok()) return probe.status();
-    default_locale_ = probe->get_metadata(schema::kMetaDefaultLocale);
-    if (default_locale_.empty()) default_locale_ = "en";
-    ++generation_;
-    return Status::Ok();
-  }
-
-  Result<SearchResponse> search(const SearchRequest& request);
-  Result<Article> get(const std::string& id);
-  std::size_t size() {
-    auto h = lease();
-    return h->db.get_doccount();
-  }
-
- private:
-  Result<SearchResponse> search_once(Handle& handle, const SearchRequest& request);
-
-  fs::path dir_;
-  std::string default_locale_;
-  std::mutex mu_;
-  std::vector<std::unique_ptr<Handle>> free_;
-  std::atomic<std::uint64_t> generation_{0};
-};
+  ranked.prepared = std::move(prepared);
+  return ranked;
+}
 
 Result<SearchResponse> Index::Impl::search(const SearchRequest& request) {
   if (request.limit > SearchRequest::kMaxLimit)
@@ -139,82 +303,35 @@ Result<SearchResponse> Index::Impl::search(const SearchRequest& request) {
     if (schema::prefix_of_field(f).empty())
       return Status(ErrorCode::kInvalidArgument,
                     "unknown facet '" + f + "'; facets: journey, subtopic, audience, locale, tags, status");
+  if (Status s = check_query_text(request.query); !s.ok()) return s;
+
   auto handle = lease();
-  // A writer that commits many times while we read can invalidate our revision: reopen once.
-  try {
-    return search_once(*handle, request);
-  } catch (const Xapian::DatabaseModifiedError&) {
-    handle->db.reopen();
-    return search_once(*handle, request);
-  }
-}
+  auto snap = snapshot();
+  RankRequest rr;
+  rr.query = request.query;
+  rr.locale = request.locale;
+  rr.filters = request.filters;
+  rr.layers = request.layers;
+  rr.facets = request.facets;
+  rr.offset = request.offset;
+  rr.limit = request.limit;
+  Ranked ranked = rank(*handle, *snap, rr);
 
-Result<SearchResponse> Index::Impl::search_once(Handle& handle, const SearchRequest& request) {
-  const std::string query_locale = request.locale.empty() ? default_locale_ : request.locale;
-  analysis::Analyzer& analyzer = handle.analyzer(query_locale);
-
-  // Free text: each word becomes the OP_SYNONYM of its stems; words are OR-ed and BM25 ranks.
-  std::vector<analysis::Token> tokens;
-  analyzer.tokenize(request.query, tokens);
-  const bool all_stopwords =
-      std::all_of(tokens.begin(), tokens.end(), [](const analysis::Token& t) { return t.stopword; });
-  std::vector<Xapian::Query> words;
-  std::set<std::string> query_stems;
-  std::vector<std::string> stems;
-  for (const auto& token : tokens) {
-    if (token.stopword && !all_stopwords) continue;
-    stems.clear();
-    analyzer.stems(token, stems);
-    std::vector<Xapian::Query> alternatives;
-    for (const auto& s : stems) {
-      query_stems.insert(s);
-      alternatives.emplace_back(std::string(schema::kStem) + s);
-    }
-    words.emplace_back(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
-  }
-  const bool browse = words.empty();
-  Xapian::Query query = browse ? Xapian::Query::MatchAll
-                               : Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end());
-
-  // Filters: OR within a field, AND across fields.
-  std::vector<Xapian::Query> filters;
-  const SearchFilters& f = request.filters;
-  if (!f.journeys.empty()) filters.push_back(or_terms(schema::kJourney, f.journeys));
-  if (!f.subtopics.empty()) filters.push_back(or_terms(schema::kSubtopic, f.subtopics));
-  if (!f.audiences.empty()) filters.push_back(or_terms(schema::kAudience, f.audiences));
-  if (!f.tags.empty()) filters.push_back(or_terms(schema::kTag, f.tags));
-  if (!f.locales.empty()) filters.push_back(or_terms(schema::kLocale, f.locales));
-  if (!request.locale.empty())
-    filters.push_back(or_terms(schema::kLocale, fallback_chain(request.locale, default_locale_)));
-  filters.push_back(or_terms(schema::kStatus, f.statuses.empty() ? std::vector<std::string>{"published"}
-                                                                 : f.statuses));
-  query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-                        Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
-
-  Xapian::Enquire enquire(handle.db);
-  enquire.set_query(query);
-  enquire.set_weighting_scheme(Xapian::BM25Weight());
-  if (browse) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-  std::unique_ptr<search::FacetSpy> spy;
-  if (!request.facets.empty()) {
-    spy = std::make_unique<search::FacetSpy>(
-        std::set<std::string>(request.facets.begin(), request.facets.end()));
-    enquire.add_matchspy(spy.get());
-  }
-  // Visiting every match makes the total and the facet counts exact.
-  Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                       static_cast<Xapian::doccount>(request.limit),
-                                       handle.db.get_doccount());
   SearchResponse response;
-  response.total = mset.get_matches_estimated();
-  if (spy) response.facets = spy->result();
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
-    Article a = schema::decode_article(it.get_document().get_data());
+  response.total = ranked.total;
+  response.facets = std::move(ranked.facets);
+  response.corrected_query = ranked.corrected_query;
+  response.auto_corrected = ranked.auto_corrected;
+  response.corrections = ranked.corrections;
+  response.synonyms = ranked.prepared.synonyms;
+  response.locales = ranked.chain;
+  for (auto& rh : ranked.hits) {
+    Article& a = rh.article;
     Hit hit;
     hit.id = a.id;
     hit.title = a.title;
     hit.summary = a.summary;
-    hit.score = it.get_weight();
+    hit.score = rh.weight;
     hit.journey = a.journey;
     hit.subtopic = a.subtopic;
     hit.locale = a.locale;
@@ -222,7 +339,9 @@ Result<SearchResponse> Index::Impl::search_once(Handle& handle, const SearchRequ
     hit.audience = a.audience;
     hit.tags = a.tags;
     hit.updated = a.updated;
-    hit.snippet = search::make_snippet(a.body_text, query_stems, handle.analyzer(a.locale));
+    hit.translation_group = a.translation_of.empty() ? a.id : a.translation_of;
+    hit.snippet = search::make_snippet(a.body_text, ranked.prepared.highlight_stems,
+                                       analyzer(*handle, *snap, a.locale));
     response.hits.push_back(std::move(hit));
   }
   return response;
@@ -237,6 +356,11 @@ Result<Article> Index::Impl::get(const std::string& id) {
   return schema::decode_article(handle->db.get_document(*p).get_data());
 }
 
+std::size_t Index::Impl::size() {
+  auto h = lease();
+  return h->db.get_doccount();
+}
+
 // The public face: every call converts library exceptions into a Status.
 namespace {
 template <typename F>
@@ -245,6 +369,8 @@ auto guarded(F&& f) -> decltype(f()) {
     return f();
   } catch (const Xapian::DatabaseCorruptError& e) {
     return Status(ErrorCode::kCorrupt, "the index is damaged: " + e.get_msg());
+  } catch (const Xapian::DatabaseOpeningError& e) {
+    return Status(ErrorCode::kNotFound, "the index cannot be opened: " + e.get_msg());
   } catch (const Xapian::Error& e) {
     return Status(ErrorCode::kIoError, "index error: " + e.get_description());
   } catch (const std::exception& e) {
@@ -256,9 +382,7 @@ auto guarded(F&& f) -> decltype(f()) {
 Result<Index> Index::open(const fs::path& dir) {
   auto db = storage::open_for_reading(dir);
   if (!db.ok()) return db.status();
-  return guarded([&]() -> Result<Index> {
-    return Index(std::make_unique<Impl>(dir, std::move(db).value()));
-  });
+  return guarded([&]() -> Result<Index> { return Index(std::make_unique<Impl>(dir, std::move(db).value())); });
 }
 
 Index::Index(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -268,6 +392,16 @@ Index::~Index() = default;
 
 Result<SearchResponse> Index::search(const SearchRequest& request) const {
   return guarded([&] { return impl_->search(request); });
+}
+
+Result<Answer> Index::answer(const std::string& question, const std::string& locale,
+                             const AnswerOptions& options) const {
+  return guarded([&] { return impl_->answer(question, locale, options); });
+}
+
+Result<std::vector<Suggestion>> Index::suggest(const std::string& prefix, const std::string& locale,
+                                               std::size_t limit) const {
+  return guarded([&] { return impl_->suggest(prefix, locale, limit); });
 }
 
 Result<Article> Index::get(const std::string& id) const {
@@ -287,5 +421,7 @@ std::size_t Index::size() const {
   auto r = guarded([&]() -> Result<std::size_t> { return impl_->size(); });
   return r.ok() ? r.value() : 0;
 }
+
+const fs::path& Index::path() const { return impl_->dir(); }
 
 }  // namespace helpmark

@@ -51,6 +51,15 @@ int interval_of(const YAML::Node& node) {
   return days;
 }
 
+// The optional `articles: [id, ...]` list of a journey or sub-topic.
+std::vector<std::string> article_ids_of(const YAML::Node& node) {
+  std::vector<std::string> ids;
+  if (!node || node.IsNull()) return ids;
+  if (!node.IsSequence()) throw TaxonomyError{line_of(node), "articles must be a list of article ids"};
+  for (const auto& item : node) ids.push_back(scalar(item, "an article id"));
+  return ids;
+}
+
 }  // namespace
 
 int parse_interval_days(std::string_view s) {
@@ -129,6 +138,7 @@ Result<Taxonomy> Taxonomy::parse(std::string_view yaml, const std::string& path)
         return fail(line_of(jn["id"]), "duplicate journey id '" + journey.id + "'");
       journey.labels = labels_of(jn["labels"], locales);
       journey.review_every_days = interval_of(jn["review_every"]);
+      journey.articles = article_ids_of(jn["articles"]);
       if (const auto subs = jn["subtopics"]) {
         if (!subs.IsSequence()) return fail(line_of(subs), "subtopics must be a list");
         for (const auto& sn : subs) {
@@ -140,6 +150,7 @@ Result<Taxonomy> Taxonomy::parse(std::string_view yaml, const std::string& path)
             return fail(line_of(sn["id"]), "duplicate sub-topic id '" + sub.id +
                                                "'; sub-topic ids are unique across journeys");
           sub.labels = labels_of(sn["labels"], locales);
+          sub.articles = article_ids_of(sn["articles"]);
           journey.subtopics.push_back(std::move(sub));
         }
       }

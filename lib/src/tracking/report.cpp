@@ -1,0 +1,691 @@
+// The effectiveness report: one pass over the events of each session in time order.
+//
+// Sequence metrics (refined and abandoned searches, click attribution, deflection windows,
+// what a session did after a zero-result search) need each session's events in order, so the
+// store hands them over sorted by (session, ts) and everything is aggregated in that one pass;
+// SQL does the filtering, ordering and the few global figures.
+#include "tracking/report.hpp"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "analysis/analyzer.hpp"
+#include "helpmark/index.hpp"
+#include "tracking/event.hpp"
+#include "tracking/sqlite.hpp"
+#include "util/text.hpp"
+
+namespace helpmark::tracking {
+
+std::optional<double> ratio(std::size_t numerator, std::size_t denominator) {
+  if (denominator == 0) return std::nullopt;
+  return static_cast<double>(numerator) / static_cast<double>(denominator);
+}
+
+std::optional<double> Deflection::rate() const { return ratio(deflected, deflected + ticketed); }
+std::optional<double> ArticleMetrics::ctr() const { return ratio(clicks, impressions); }
+std::optional<double> ArticleMetrics::mean_click_position() const {
+  if (clicks == 0) return std::nullopt;
+  return static_cast<double>(click_position_sum) / static_cast<double>(clicks);
+}
+std::optional<double> ArticleMetrics::helpful_ratio() const {
+  return ratio(helpful_yes, helpful_yes + helpful_no);
+}
+std::optional<double> QueryMetrics::ctr() const { return ratio(clicked, searches); }
+
+ArticleLookup article_lookup_from_index(const Index& index) {
+  return [&index](const std::string& id) -> std::optional<ArticleMeta> {
+    auto a = index.get(id);
+    if (!a.ok()) return std::nullopt;
+    return ArticleMeta{a->title, a->journey, a->locale};
+  };
+}
+
+JourneyGuesser journey_guesser_from_index(const Index& index) {
+  return [&index](const std::string& text, const std::string& locale) -> std::string {
+    SearchRequest request;
+    request.query = text;
+    request.locale = locale;
+    request.limit = 5;
+    auto response = index.search(request);
+    if (!response.ok() || response->hits.empty()) return {};
+    // Rank-weighted vote of the best hits: one strong hit outweighs two weak ones.
+    std::map<std::string, double> votes;
+    double weight = 1.0;
+    for (const auto& hit : response->hits) {
+      votes[hit.journey] += weight;
+      weight *= 0.6;
+    }
+    return std::max_element(votes.begin(), votes.end(),
+                            [](const auto& a, const auto& b) { return a.second < b.second; })
+        ->first;
+  };
+}
+
+namespace detail {
+
+// ---------------------------------------------------------------------------------------------
+// Query normalisation
+// ---------------------------------------------------------------------------------------------
+
+class QueryNormalizer::Impl {
+ public:
+  std::map<std::string, std::unique_ptr<analysis::Analyzer>> analyzers;
+  std::unordered_map<std::string, std::string> cache;
+};
+
+QueryNormalizer::QueryNormalizer() : impl_(std::make_unique<Impl>()) {}
+QueryNormalizer::~QueryNormalizer() = default;
+
+std::string QueryNormalizer::key(const std::string& locale, std::string_view query) {
+  std::string cache_key = locale;
+  cache_key += '\x1f';
+  cache_key += query;
+  if (auto it = impl_->cache.find(cache_key); it != impl_->cache.end()) return it->second;
+  std::string result;
+  try {
+    auto& analyzer = impl_->analyzers[locale];
+    if (!analyzer) analyzer = std::make_unique<analysis::Analyzer>(locale);
+    std::vector<analysis::Token> tokens;
+    analyzer->tokenize(query, tokens);
+    const bool all_stop = std::all_of(tokens.begin(), tokens.end(), [](const auto& t) { return t.stopword; });
+    std::vector<std::string> words, stems;
+    for (const auto& t : tokens) {
+      if (t.stopword && !all_stop) continue;
+      stems.clear();
+      analyzer->stems(t, stems);
+      // The stem of the accent-free form, so "devolución" and "devolucion" group together.
+      words.push_back(stems.empty() ? t.folded : analysis::fold(stems.front()));
+    }
+    std::sort(words.begin(), words.end());
+    words.erase(std::unique(words.begin(), words.end()), words.end());
+    result = text::join(words, " ");
+  } catch (const std::exception&) {
+    result = text::ascii_lower(text::trim(query));
+  }
+  impl_->cache.emplace(std::move(cache_key), result);
+  return result;
+}
+
+namespace {
+
+constexpr std::int64_t kMsPerDay = 86400000;
+const std::string kUnknown = "unknown";
+
+struct Row {
+  std::int64_t ts = 0;
+  EventType type = EventType::kTicket;
+  std::string id, locale, audience, journey, query, filters, results, search_id, article, question;
+  std::int64_t total = -1;
+  int position = 0;
+  int helpful = -1, escalated = -1, accepted = -1;
+
+  // Derived in the session pass.
+  bool counted = false;  ///< Inside [from, to) and through the filters.
+  std::string r_journey, r_locale, r_audience;
+  int attributed_search = -1;  ///< For clicks: the search (row index) whose result it was.
+  // For searches:
+  int next_search = -1;
+  bool clicked = false, engaged = false;
+  std::string engaged_article;
+};
+
+EventType type_of(std::string_view t) {
+  switch (t.empty() ? 't' : t[0]) {
+    case 's': return EventType::kSearch;
+    case 'c': return EventType::kClick;
+    case 'v': return EventType::kView;
+    case 'f': return EventType::kFeedback;
+    case 'b': return EventType::kBotAnswer;
+    default: return EventType::kTicket;
+  }
+}
+
+bool has_article(const Row& r) {
+  return !r.article.empty() && (r.type == EventType::kClick || r.type == EventType::kView ||
+                                r.type == EventType::kFeedback || r.type == EventType::kBotAnswer);
+}
+
+struct QueryAgg {
+  QueryMetrics m;
+  std::unordered_map<std::string, std::size_t> variants;
+  const std::string* last_session = nullptr;
+  std::size_t session_serial = 0;
+};
+
+struct GapAgg {
+  ContentGap g;
+  std::unordered_map<std::string, std::size_t> variants;
+  std::map<std::string, double> votes;
+  std::size_t session_serial = 0, ticket_serial = 0;
+};
+
+struct GroupAgg {
+  Counts counts;
+  std::size_t session_serial = 0;
+};
+
+std::string bucket_start(std::int64_t ts, Bucket bucket) {
+  long days = static_cast<long>(ts / kMsPerDay);
+  if (bucket == Bucket::kWeek) days -= (days + 3) % 7;  // back to Monday (1970-01-01 was a Thursday)
+  std::string date = text::iso_date_from_days(days);
+  if (bucket == Bucket::kMonth) date = date.substr(0, 8) + "01";
+  return date;
+}
+
+std::int64_t next_bucket(std::int64_t ts, Bucket bucket) {
+  long days = static_cast<long>(ts / kMsPerDay);
+  if (bucket == Bucket::kDay) return (days + 1) * kMsPerDay;
+  if (bucket == Bucket::kWeek) return (days - (days + 3) % 7 + 7) * kMsPerDay;
+  std::string date = text::iso_date_from_days(days);
+  int y = std::stoi(date.substr(0, 4)), m = std::stoi(date.substr(5, 2));
+  if (++m > 12) m = 1, ++y;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-01", y, m);
+  return text::days_from_iso_date(buf) * kMsPerDay;
+}
+
+template <typename Map>
+std::vector<std::pair<std::string, std::size_t>> sorted_variants(const Map& variants) {
+  std::vector<std::pair<std::string, std::size_t>> v(variants.begin(), variants.end());
+  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  return v;
+}
+
+class Builder {
+ public:
+  Builder(sqlite3* db, const ReportOptions& o) : db_(db), o_(o) {}
+
+  Report run();
+
+ private:
+  void process_session(std::vector<Row>& rows);
+  const std::optional<ArticleMeta>& meta(const std::string& article);
+  std::string article_journey(const Row& r);
+  GroupAgg& group(std::unordered_map<std::string, GroupAgg>& map, const std::string& key) { return map[key]; }
+  void add_session(GroupAgg& g) {
+    if (g.session_serial != serial_) {
+      g.session_serial = serial_;
+      ++g.counts.sessions;
+    }
+  }
+  std::string analyzer_locale(const Row& r) const {
+    return r.r_locale == kUnknown ? o_.default_locale : r.r_locale;
+  }
+
+  sqlite3* db_;
+  const ReportOptions& o_;
+  QueryNormalizer normalizer_;
+  std::int64_t from_ = 0, to_ = INT64_MAX, horizon_ = 0;
+  Bucket bucket_ = Bucket::kDay;
+  std::size_t serial_ = 0;  ///< Increments per session: "seen in this session" without sets.
+  std::int64_t first_counted_ = INT64_MAX, last_counted_ = INT64_MIN;
+
+  std::unordered_map<std::string, std::optional<ArticleMeta>> meta_cache_;
+  std::unordered_map<std::string, ArticleMetrics> articles_;
+  std::unordered_map<std::string, QueryAgg> queries_;
+  std::unordered_map<std::string, GapAgg> gaps_;
+  std::unordered_map<std::string, GroupAgg> journeys_, locales_, audiences_, time_;
+  GroupAgg totals_;
+};
+
+const std::optional<ArticleMeta>& Builder::meta(const std::string& article) {
+  auto it = meta_cache_.find(article);
+  if (it != meta_cache_.end()) return it->second;
+  std::optional<ArticleMeta> m;
+  if (o_.article_lookup) {
+    try {
+      m = o_.article_lookup(article);
+    } catch (const std::exception&) {
+      m.reset();
+    }
+  }
+  return meta_cache_.emplace(article, std::move(m)).first->second;
+}
+
+std::string Builder::article_journey(const Row& r) {
+  const auto& m = meta(r.article);
+  if (m && !m->journey.empty()) return m->journey;
+  return r.journey.empty() ? kUnknown : r.journey;
+}
+
+void Builder::process_session(std::vector<Row>& rows) {
+  ++serial_;
+  const std::string& session_locale = [&]() -> const std::string& {
+    for (const auto& r : rows)
+      if (!r.locale.empty()) return r.locale;
+    return kUnknown;
+  }();
+  const std::string& session_audience = [&]() -> const std::string& {
+    for (const auto& r : rows)
+      if (!r.audience.empty()) return r.audience;
+    return kUnknown;
+  }();
+
+  // Searches: the next search, and which clicks belong to each.
+  std::unordered_map<std::string_view, int> search_by_id;
+  int last_search = -1;
+  for (int i = 0; i < static_cast<int>(rows.size()); ++i) {
+    Row& r = rows[i];
+    if (r.type == EventType::kSearch) {
+      if (last_search >= 0) rows[last_search].next_search = i;
+      last_search = i;
+      search_by_id.emplace(r.id, i);
+    } else if (r.type == EventType::kClick) {
+      int target = last_search;
+      if (!r.search_id.empty())
+        if (auto it = search_by_id.find(r.search_id); it != search_by_id.end()) target = it->second;
+      r.attributed_search = target;
+      if (target >= 0) rows[target].clicked = true;
+    }
+    if ((r.type == EventType::kClick || r.type == EventType::kView) && last_search >= 0) {
+      Row& s = rows[last_search];
+      if (!s.engaged) s.engaged_article = r.article;
+      s.engaged = true;
+    }
+  }
+
+  // Resolve journey, locale and audience of every event, then apply the filters.
+  std::string last_article_journey;
+  for (Row& r : rows) {
+    if (has_article(r)) {
+      r.r_journey = article_journey(r);
+      if (r.r_journey != kUnknown) last_article_journey = r.r_journey;
+    } else if (!r.journey.empty()) {
+      r.r_journey = r.journey;
+    } else if (r.type == EventType::kSearch) {
+      auto filters = filters_from_json(r.filters);
+      auto f = filters.find("journey");
+      if (f != filters.end() && f->second.size() == 1) r.r_journey = f->second.front();
+      else if (!r.engaged_article.empty()) {
+        Row probe;
+        probe.article = r.engaged_article;
+        r.r_journey = article_journey(probe);
+      } else r.r_journey = kUnknown;
+    } else if (r.type == EventType::kTicket && !last_article_journey.empty()) {
+      r.r_journey = last_article_journey;  // a ticket is about what was read last
+    } else {
+      r.r_journey = kUnknown;
+    }
+    if (!r.locale.empty()) r.r_locale = r.locale;
+    else if (session_locale != kUnknown) r.r_locale = session_locale;
+    else if (has_article(r) && meta(r.article) && !meta(r.article)->locale.empty()) r.r_locale = meta(r.article)->locale;
+    else r.r_locale = kUnknown;
+    r.r_audience = r.audience.empty() ? session_audience : r.audience;
+
+    r.counted = r.ts >= from_ && r.ts < to_ && (o_.journey.empty() || r.r_journey == o_.journey) &&
+                (o_.locale.empty() || r.r_locale == o_.locale) &&
+                (o_.audience.empty() || r.r_audience == o_.audience);
+  }
+
+  std::vector<std::int64_t> tickets;
+  for (const Row& r : rows)
+    if (r.type == EventType::kTicket) tickets.push_back(r.ts);
+  auto ticket_within = [&](std::int64_t start) {
+    auto it = std::lower_bound(tickets.begin(), tickets.end(), start);
+    return it != tickets.end() && *it - start <= o_.deflection_window_ms;
+  };
+
+  // First view (or click) of each deflection target in this session.
+  std::vector<std::pair<Deflection*, std::int64_t>> first_views;
+  auto viewed = [&](Deflection* d, std::int64_t ts) {
+    for (auto& [target, first] : first_views)
+      if (target == d) return;
+    first_views.emplace_back(d, ts);
+  };
+
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    Row& r = rows[i];
+    if (!r.counted) continue;
+    first_counted_ = std::min(first_counted_, r.ts);
+    last_counted_ = std::max(last_counted_, r.ts);
+    GroupAgg* groups[] = {&totals_, &journeys_[r.r_journey], &locales_[r.r_locale],
+                          &audiences_[r.r_audience], &time_[bucket_start(r.ts, bucket_)]};
+    for (GroupAgg* g : groups) add_session(*g);
+    auto each = [&](auto&& fn) {
+      for (GroupAgg* g : groups) fn(g->counts);
+    };
+    ArticleMetrics* art = nullptr;
+    if (has_article(r)) {
+      art = &articles_[r.article];
+      if (art->article.empty()) {
+        art->article = r.article;
+        const auto& m = meta(r.article);
+        if (m) art->title = m->title;
+        art->journey = r.r_journey;
+      }
+    }
+    switch (r.type) {
+      case EventType::kSearch: {
+        const bool zero = r.total == 0;
+        const bool refined = r.next_search >= 0 && rows[r.next_search].ts - r.ts <= o_.refine_window_ms;
+        const bool abandoned = !refined && !r.engaged;
+        each([&](Counts& c) {
+          ++c.searches;
+          c.zero_result_searches += zero;
+          c.clicked_searches += r.clicked;
+          c.refined_searches += refined;
+          c.abandoned_searches += abandoned;
+        });
+        std::unordered_set<std::string> shown;
+        for (auto& id : split_ids(r.results))
+          if (shown.insert(id).second) {
+            ArticleMetrics& a = articles_[id];
+            if (a.article.empty()) {
+              a.article = id;
+              const auto& m = meta(id);
+              if (m) a.title = m->title;
+              Row probe;
+              probe.article = id;
+              a.journey = article_journey(probe);
+            }
+            ++a.impressions;
+          }
+        const std::string locale = analyzer_locale(r);
+        const std::string key = normalizer_.key(locale, r.query);
+        std::string group_key = locale + '\x1f' + key;
+        QueryAgg& q = queries_[group_key];
+        if (q.m.searches == 0) {
+          q.m.key = key;
+          q.m.locale = locale;
+        }
+        ++q.m.searches;
+        if (q.session_serial != serial_) q.session_serial = serial_, ++q.m.sessions;
+        q.m.zero_results += zero;
+        q.m.clicked += r.clicked;
+        q.m.refined += refined;
+        q.m.abandoned += abandoned;
+        ++q.variants[r.query];
+        if (zero && !key.empty()) {
+          GapAgg& g = gaps_[group_key];
+          if (g.g.zero_result_searches + g.g.escalated_questions == 0) {
+            g.g.key = key;
+            g.g.locale = locale;
+          }
+          ++g.g.zero_result_searches;
+          ++g.variants[r.query];
+          if (g.session_serial != serial_) g.session_serial = serial_, ++g.g.sessions;
+          // Evidence: what this session read next, what its ticket was about, what it filtered.
+          if (!r.journey.empty()) g.votes[r.journey] += 1;
+          else if (r.r_journey != kUnknown) g.votes[r.r_journey] += 1;
+          for (std::size_t k = i + 1; k < rows.size(); ++k) {
+            const Row& later = rows[k];
+            if (later.ts - r.ts > o_.deflection_window_ms) break;
+            if (has_article(later) && later.r_journey != kUnknown) g.votes[later.r_journey] += 0.5;
+            if (later.type == EventType::kTicket) {
+              if (!later.journey.empty()) g.votes[later.journey] += 1;
+              if (g.ticket_serial != serial_) g.ticket_serial = serial_, ++g.g.ticket_sessions;
+            }
+          }
+        }
+        break;
+      }
+      case EventType::kClick:
+        each([](Counts& c) { ++c.clicks; });
+        ++art->clicks;
+        art->click_position_sum += static_cast<std::size_t>(std::max(r.position, 1));
+        break;
+      case EventType::kView:
+        each([](Counts& c) { ++c.views; });
+        ++art->views;
+        break;
+      case EventType::kFeedback:
+        each([&](Counts& c) { ++(r.helpful == 1 ? c.helpful_yes : c.helpful_no); });
+        ++(r.helpful == 1 ? art->helpful_yes : art->helpful_no);
+        break;
+      case EventType::kBotAnswer: {
+        each([&](Counts& c) {
+          ++c.bot_answers;
+          c.bot_accepted += r.accepted == 1;
+          c.bot_escalated += r.escalated == 1;
+        });
+        if (art) {
+          ++art->bot_answers;
+          art->bot_accepted += r.accepted == 1;
+          art->bot_escalated += r.escalated == 1;
+        }
+        if (r.escalated == 1) {
+          const std::string locale = analyzer_locale(r);
+          const std::string key = normalizer_.key(locale, r.question);
+          if (key.empty()) break;
+          GapAgg& g = gaps_[locale + '\x1f' + key];
+          if (g.g.zero_result_searches + g.g.escalated_questions == 0) {
+            g.g.key = key;
+            g.g.locale = locale;
+          }
+          ++g.g.escalated_questions;
+          ++g.variants[r.question];
+          if (g.session_serial != serial_) g.session_serial = serial_, ++g.g.sessions;
+          if (r.r_journey != kUnknown) g.votes[r.r_journey] += 1;
+          for (std::size_t k = i + 1; k < rows.size(); ++k) {
+            const Row& later = rows[k];
+            if (later.ts - r.ts > o_.deflection_window_ms) break;
+            if (has_article(later) && later.r_journey != kUnknown) g.votes[later.r_journey] += 0.5;
+            if (later.type == EventType::kTicket) {
+              if (!later.journey.empty()) g.votes[later.journey] += 1;
+              if (g.ticket_serial != serial_) g.ticket_serial = serial_, ++g.g.ticket_sessions;
+            }
+          }
+        }
+        break;
+      }
+      case EventType::kTicket:
+        each([](Counts& c) { ++c.tickets; });
+        break;
+    }
+    if (r.type == EventType::kView || r.type == EventType::kClick) {
+      viewed(&art->deflection, r.ts);
+      for (GroupAgg* g : groups) viewed(&g->counts.deflection, r.ts);
+    }
+  }
+
+  for (auto& [target, first] : first_views) {
+    ++target->viewing_sessions;
+    if (ticket_within(first)) ++target->ticketed;
+    else if (first + o_.deflection_window_ms > horizon_) ++target->pending;
+    else ++target->deflected;
+  }
+}
+
+Report Builder::run() {
+  Report report;
+  from_ = o_.from_ms.value_or(0);
+  to_ = o_.to_ms.value_or(INT64_MAX);
+  horizon_ = sql::query_int(db_, "SELECT coalesce(max(ts), 0) FROM events");
+
+  // The span decides the default bucket size.
+  std::int64_t span_from = from_, span_to = to_;
+  {
+    sql::Stmt s(db_, "SELECT min(ts), max(ts) FROM events WHERE ts >= ?1 AND ts < ?2");
+    s.bind(1, from_);
+    s.bind(2, to_);
+    if (s.step() && !s.is_null(0)) {
+      if (!o_.from_ms) span_from = s.int64(0);
+      if (!o_.to_ms) span_to = s.int64(1) + 1;
+    }
+  }
+  bucket_ = o_.bucket;
+  if (bucket_ == Bucket::kAuto) {
+    const std::int64_t days = (span_to - span_from) / kMsPerDay;
+    bucket_ = days <= 62 ? Bucket::kDay : days <= 730 ? Bucket::kWeek : Bucket::kMonth;
+  }
+
+  // Tickets up to one window past the range still decide whether a view in the range deflected.
+  const std::int64_t ticket_until =
+      to_ == INT64_MAX ? INT64_MAX : (INT64_MAX - to_ > o_.deflection_window_ms ? to_ + o_.deflection_window_ms : INT64_MAX);
+  sql::Stmt s(db_,
+              "SELECT type, ts, session, id, locale, audience, journey, query, filters, total, "
+              "results, search_id, article, position, helpful, question, escalated, accepted "
+              "FROM events WHERE ts >= ?1 AND (ts < ?2 OR (type = 'ticket' AND ts <= ?3)) "
+              "ORDER BY session, ts, seq");
+  s.bind(1, from_);
+  s.bind(2, to_);
+  s.bind(3, ticket_until);
+  std::vector<Row> rows;
+  std::string session;
+  auto text = [&](int col) { return std::string(s.text(col)); };
+  auto tri = [&](int col) { return s.is_null(col) ? -1 : static_cast<int>(s.int64(col) != 0); };
+  while (s.step()) {
+    std::string_view row_session = s.text(2);
+    if (row_session != session) {
+      if (!rows.empty()) process_session(rows);
+      rows.clear();
+      session.assign(row_session);
+    }
+    Row& r = rows.emplace_back();
+    r.type = type_of(s.text(0));
+    r.ts = s.int64(1);
+    r.id = text(3);
+    r.locale = text(4);
+    r.audience = text(5);
+    r.journey = text(6);
+    r.query = text(7);
+    r.filters = text(8);
+    r.total = s.is_null(9) ? -1 : s.int64(9);
+    r.results = text(10);
+    r.search_id = text(11);
+    r.article = text(12);
+    r.position = static_cast<int>(s.int64(13));
+    r.helpful = tri(14);
+    r.question = text(15);
+    r.escalated = tri(16);
+    r.accepted = tri(17);
+  }
+  if (!rows.empty()) process_session(rows);
+
+  // ---- assemble ----
+  const std::size_t top = o_.top == 0 ? SIZE_MAX : o_.top;
+  report.from = o_.from_ms ? format_timestamp(*o_.from_ms) : "";
+  report.to = o_.to_ms ? format_timestamp(*o_.to_ms) : "";
+  if (first_counted_ <= last_counted_) {
+    report.first_event = format_timestamp(first_counted_);
+    report.last_event = format_timestamp(last_counted_);
+  }
+  report.horizon = horizon_ ? format_timestamp(horizon_) : "";
+  report.generated_at = format_timestamp(now_ms());
+  report.bucket = bucket_ == Bucket::kDay ? "day" : bucket_ == Bucket::kWeek ? "week" : "month";
+  report.deflection_window_ms = o_.deflection_window_ms;
+  report.refine_window_ms = o_.refine_window_ms;
+  report.journey_filter = o_.journey;
+  report.locale_filter = o_.locale;
+  report.audience_filter = o_.audience;
+  report.low_click_min_searches = o_.low_click_min_searches;
+  report.low_click_max_ctr = o_.low_click_max_ctr;
+  report.min_gap_count = o_.min_gap_count;
+  report.totals = totals_.counts;
+
+  for (auto& [id, a] : articles_) {
+    if (!o_.journey.empty() && a.journey != o_.journey) continue;
+    report.articles.push_back(std::move(a));
+  }
+  std::sort(report.articles.begin(), report.articles.end(), [](const auto& a, const auto& b) {
+    if (a.views != b.views) return a.views > b.views;
+    if (a.clicks != b.clicks) return a.clicks > b.clicks;
+    if (a.impressions != b.impressions) return a.impressions > b.impressions;
+    return a.article < b.article;
+  });
+  if (report.articles.size() > top) report.articles.resize(top);
+
+  std::vector<QueryMetrics> all;
+  all.reserve(queries_.size());
+  for (auto& [k, q] : queries_) {
+    q.m.variants = sorted_variants(q.variants);
+    q.m.text = q.m.variants.empty() ? q.m.key : q.m.variants.front().first;
+    if (q.m.variants.size() > 5) q.m.variants.resize(5);
+    all.push_back(std::move(q.m));
+  }
+  auto by = [&](auto better) {
+    std::vector<QueryMetrics> v;
+    for (const auto& q : all)
+      if (better(q)) v.push_back(q);
+    return v;
+  };
+  report.queries = by([](const QueryMetrics&) { return true; });
+  std::sort(report.queries.begin(), report.queries.end(), [](const auto& a, const auto& b) {
+    return a.searches != b.searches ? a.searches > b.searches
+                                    : std::tie(a.locale, a.key) < std::tie(b.locale, b.key);
+  });
+  report.zero_result_queries = by([](const QueryMetrics& q) { return q.zero_results > 0; });
+  std::sort(report.zero_result_queries.begin(), report.zero_result_queries.end(), [](const auto& a, const auto& b) {
+    return a.zero_results != b.zero_results ? a.zero_results > b.zero_results
+                                            : std::tie(a.locale, a.key) < std::tie(b.locale, b.key);
+  });
+  report.low_click_queries = by([&](const QueryMetrics& q) {
+    return q.searches >= o_.low_click_min_searches && q.zero_results < q.searches &&
+           q.ctr().value_or(0) < o_.low_click_max_ctr;
+  });
+  std::sort(report.low_click_queries.begin(), report.low_click_queries.end(), [](const auto& a, const auto& b) {
+    const double ca = a.ctr().value_or(0), cb = b.ctr().value_or(0);
+    if (ca != cb) return ca < cb;
+    return a.searches != b.searches ? a.searches > b.searches
+                                    : std::tie(a.locale, a.key) < std::tie(b.locale, b.key);
+  });
+  for (auto* list : {&report.queries, &report.zero_result_queries, &report.low_click_queries})
+    if (list->size() > top) list->resize(top);
+
+  for (auto& [k, g] : gaps_) {
+    if (g.g.zero_result_searches + g.g.escalated_questions < o_.min_gap_count) continue;
+    auto variants = sorted_variants(g.variants);
+    g.g.text = variants.empty() ? g.g.key : variants.front().first;
+    if (!g.votes.empty()) {
+      auto best = std::max_element(g.votes.begin(), g.votes.end(),
+                                   [](const auto& a, const auto& b) { return a.second < b.second; });
+      g.g.journey = best->first;
+      g.g.journey_basis = "sessions";
+    }
+    report.content_gaps.push_back(std::move(g.g));
+  }
+  std::sort(report.content_gaps.begin(), report.content_gaps.end(), [](const auto& a, const auto& b) {
+    const auto na = a.zero_result_searches + a.escalated_questions;
+    const auto nb = b.zero_result_searches + b.escalated_questions;
+    return na != nb ? na > nb : std::tie(a.locale, a.key) < std::tie(b.locale, b.key);
+  });
+  if (report.content_gaps.size() > top) report.content_gaps.resize(top);
+  for (auto& g : report.content_gaps) {
+    if (!g.journey.empty()) continue;
+    std::string guess;
+    if (o_.journey_guesser) {
+      try {
+        guess = o_.journey_guesser(g.text, g.locale);
+      } catch (const std::exception&) {
+        guess.clear();
+      }
+    }
+    g.journey = guess.empty() ? kUnknown : guess;
+    g.journey_basis = guess.empty() ? "none" : "index";
+  }
+
+  auto groups = [&](std::unordered_map<std::string, GroupAgg>& map, bool chronological) {
+    std::vector<GroupMetrics> out;
+    for (auto& [value, g] : map) out.push_back({value, g.counts});
+    std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) {
+      if (chronological) return a.value < b.value;
+      return a.counts.sessions != b.counts.sessions ? a.counts.sessions > b.counts.sessions : a.value < b.value;
+    });
+    return out;
+  };
+  report.journeys = groups(journeys_, false);
+  report.locales = groups(locales_, false);
+  report.audiences = groups(audiences_, false);
+  // Empty buckets too, so charts show quiet days as zero rather than skipping them.
+  if (first_counted_ <= last_counted_) {
+    const std::int64_t start = o_.from_ms ? *o_.from_ms : first_counted_;
+    const std::int64_t end = o_.to_ms ? *o_.to_ms - 1 : last_counted_;
+    std::size_t guard = 0;
+    for (std::int64_t t = start; t <= end && guard < 2000; t = next_bucket(t, bucket_), ++guard)
+      time_[bucket_start(t, bucket_)];
+  }
+  report.time = groups(time_, true);
+  return report;
+}
+
+}  // namespace
+
+Report compute_report(sqlite3* db, const ReportOptions& options) { return Builder(db, options).run(); }
+
+}  // namespace detail
+}  // namespace helpmark::tracking
