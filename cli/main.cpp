@@ -28,7 +28,13 @@ int main(int argc, char** argv) {
   register_search(app, exit_code);
   register_show(app, exit_code);
   register_validate(app, exit_code);
+  register_answer(app, exit_code);
+  register_suggest(app, exit_code);
+  register_eval(app, exit_code);
+  register_calibrate(app, exit_code);
   register_audit(app, exit_code);
+  register_track(app, exit_code);
+  register_report(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

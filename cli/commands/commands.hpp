@@ -10,6 +10,12 @@ void register_index(CLI::App& app, int& exit_code);
 void register_search(CLI::App& app, int& exit_code);
 void register_show(CLI::App& app, int& exit_code);
 void register_validate(CLI::App& app, int& exit_code);
+void register_answer(CLI::App& app, int& exit_code);
+void register_suggest(CLI::App& app, int& exit_code);
+void register_eval(CLI::App& app, int& exit_code);
+void register_calibrate(CLI::App& app, int& exit_code);
 void register_audit(CLI::App& app, int& exit_code);
+void register_track(CLI::App& app, int& exit_code);
+void register_report(CLI::App& app, int& exit_code);
 
 }  // namespace helpmark::cli

@@ -36,6 +36,10 @@ inline constexpr const char* kFacetFields[] = {"journey", "subtopic", "audience"
 /// The query-time layers of the multilingual pipeline; each can be switched off to measure it.
 /// (Stemming is decided when indexing: IndexOptions::stemming.)
 struct SearchLayers {
+  /// How documents are scored. The language model is the default because it measured better
+  /// (README, "Search quality"); BM25 is kept as the classic baseline.
+  enum class Ranking { kLanguageModel, kBm25 };
+  Ranking ranking = Ranking::kLanguageModel;
   bool synonyms = true;   ///< Expand with taxonomy/synonyms/<locale>.yaml.
   bool spelling = true;   ///< Correct unknown words ("did you mean").
   bool fallback = true;   ///< pt-BR falls back to pt, then to the default locale.

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "helpmark/answer.hpp"
 #include "helpmark/article.hpp"
+#include "helpmark/eval.hpp"
 #include "helpmark/index.hpp"
 #include "helpmark/indexer.hpp"
 #include "helpmark/status.hpp"
@@ -20,6 +22,12 @@ std::string article(const Article& article);
 std::string index_report(const IndexReport& report);
 /// [{"severity", "path", "line", "message"}, ...].
 std::string diagnostics(const std::vector<Diagnostic>& diagnostics);
+/// {"id", "title", "confidence", "escalate", "threshold", "steps": {...}, "alternatives", "explanation"}.
+std::string answer(const std::string& question, const Answer& answer);
+/// {"prefix", "suggestions": [{"text", "kind", "article_id"}]}.
+std::string suggestions(const std::string& prefix, const std::vector<Suggestion>& suggestions);
+/// {"recall@1", "recall@3", "recall@10", "mrr", "ndcg@10", "answer": {...}, "latency_ms": {...}}.
+std::string eval_report(const EvalReport& report);
 /// {"error": {"code", "message"}}.
 std::string error(const Status& status);
 

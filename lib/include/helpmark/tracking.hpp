@@ -257,8 +257,10 @@ class EventStore {
   /// Reads JSONL from `in` (one event a line; blank lines ignored) and records it in batches of
   /// `batch_size`. Bad lines are rejected with their line number in the report and never lose
   /// the valid ones. `source_name` prefixes the diagnostics ("events.jsonl:12: error: ...").
+  /// `on_progress` (optional) is called after each batch with the number of lines read.
   Result<ImportReport> import_jsonl(std::istream& in, const std::string& source_name = "-",
-                                    std::size_t batch_size = 1000);
+                                    std::size_t batch_size = 1000,
+                                    const std::function<void(std::size_t)>& on_progress = {});
 
   /// Writes events as canonical JSONL ordered by time; returns how many were written.
   Result<std::size_t> export_jsonl(std::ostream& out, const ExportOptions& options = {});

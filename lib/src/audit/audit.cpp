@@ -160,13 +160,8 @@ Context::Context(const ArticleSet& set_in, const Taxonomy& taxonomy_in, const Au
                  long as_of)
     : set(set_in), taxonomy(taxonomy_in), options(options_in), config(options_in.config), as_of_days(as_of) {
   for (const auto& a : set.articles) by_id_.emplace(a.id, &a);
-  for (const auto& a : set.articles) {
-    if (a.translation_of.empty() || a.translation_of == a.id) continue;
-    translations_[a.translation_of].push_back(&a);
-    by_group_locale_.emplace(a.translation_of + '\n' + a.locale, &a);
-  }
   for (const auto& a : set.articles)
-    if (a.translation_of.empty()) by_group_locale_.emplace(a.id + '\n' + a.locale, &a);
+    if (!a.translation_of.empty() && a.translation_of != a.id) translations_[a.translation_of].push_back(&a);
 
   if (!options.taxonomy_dir.empty()) {
     std::ifstream in(options.taxonomy_dir / "journeys.yaml", std::ios::binary);
@@ -180,11 +175,11 @@ const Article* Context::find(std::string_view id) const {
 }
 
 const Article* Context::translation(std::string_view source_id, std::string_view locale) const {
-  std::string key(source_id);
-  key += '\n';
-  key += locale;
-  auto it = by_group_locale_.find(key);
-  return it == by_group_locale_.end() ? nullptr : it->second;
+  if (const Article* source = find(source_id); source && source->translation_of.empty() && source->locale == locale)
+    return source;
+  for (const Article* t : translations_of(source_id))
+    if (t->locale == locale) return t;
+  return nullptr;
 }
 
 const std::string& Context::group_of(const Article& article) const {
@@ -219,6 +214,14 @@ int Context::taxonomy_line(std::string_view id) const {
     std::string_view value = text::trim(line.substr(3));
     if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'')) value = value.substr(1, value.size() - 2);
     if (value == id) return static_cast<int>(i + 1);
+  }
+  return 0;
+}
+
+int Context::taxonomy_key_line(std::string_view key) const {
+  for (std::size_t i = 0; i < taxonomy_lines_.size(); ++i) {
+    std::string_view line = taxonomy_lines_[i];
+    if (line.starts_with(key) && line.substr(key.size()).starts_with(":")) return static_cast<int>(i + 1);
   }
   return 0;
 }

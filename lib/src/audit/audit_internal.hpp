@@ -23,7 +23,14 @@ struct ArticleText {
   std::string longest_sentence_start;  ///< Its first words, to find it.
   std::vector<std::uint64_t> shingles;     ///< Sorted, unique hashes of word 3-shingles.
   std::vector<std::uint64_t> title_terms;  ///< Sorted, unique hashes of title word stems.
+  std::vector<std::uint64_t> shingle_signature;  ///< MinHash of `shingles` (duplicates only).
+  std::vector<std::uint64_t> title_signature;    ///< MinHash of `title_terms` (duplicates only).
 };
+
+/// MinHash signatures with the fixed hash family the duplicate check bands: one minimum per
+/// hash function, so similar sets agree in about as many positions as their Jaccard similarity.
+void minhash_shingles(const std::vector<std::uint64_t>& set, std::vector<std::uint64_t>& signature);
+void minhash_title(const std::vector<std::uint64_t>& set, std::vector<std::uint64_t>& signature);
 
 class Context {
  public:
@@ -38,7 +45,8 @@ class Context {
 
   /// The article with `id`, or nullptr.
   const Article* find(std::string_view id) const;
-  /// The translation of `source_id` in `locale`, or nullptr.
+  /// The version of `source_id` in `locale` (the source itself or its first translation there),
+  /// or nullptr.
   const Article* translation(std::string_view source_id, std::string_view locale) const;
   /// The id of the source an article translates, or its own id when it is a source.
   const std::string& group_of(const Article& article) const;
@@ -60,6 +68,8 @@ class Context {
   static int field_line(const Article& article, std::string_view field);
   /// The line of `- id: <id>` in journeys.yaml, 0 when unknown.
   int taxonomy_line(std::string_view id) const;
+  /// The line of a top-level `key:` in journeys.yaml, 0 when unknown.
+  int taxonomy_key_line(std::string_view key) const;
   /// journeys.yaml relative to the taxonomy directory, as shown in findings.
   std::string taxonomy_file() const { return "journeys.yaml"; }
 
@@ -71,7 +81,6 @@ class Context {
   void add(Finding finding, const std::vector<std::string>* article_ignore);
 
   std::unordered_map<std::string_view, const Article*> by_id_;
-  std::unordered_map<std::string, const Article*> by_group_locale_;
   std::unordered_map<std::string_view, std::vector<const Article*>> translations_;
   std::vector<std::string> taxonomy_lines_;
 };

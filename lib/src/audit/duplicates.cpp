@@ -31,6 +31,50 @@ std::uint64_t splitmix(std::uint64_t& state) {
   return z ^ (z >> 31);
 }
 
+// The hash family: h_k(x) = x * mul_k + add_k (mod 2^64), x already a well-mixed hash.
+struct HashFamily {
+  std::vector<std::uint64_t> mul, add;
+  explicit HashFamily(std::size_t count) {
+    std::uint64_t seed = 0x5EEDF00DULL;  // fixed: reports must not change between runs
+    for (std::size_t k = 0; k < count; ++k) {
+      mul.push_back(splitmix(seed) | 1);
+      add.push_back(splitmix(seed));
+    }
+  }
+  void sign(const std::vector<std::uint64_t>& set, std::vector<std::uint64_t>& signature) const {
+    signature.assign(mul.size(), UINT64_MAX);
+    if (set.empty()) return;
+    for (std::uint64_t x : set)
+      for (std::size_t k = 0; k < mul.size(); ++k) signature[k] = std::min(signature[k], x * mul[k] + add[k]);
+  }
+};
+
+// One-permutation hashing (Li et al. 2012) for bodies, which have hundreds of shingles: each
+// shingle is hashed once into one of the signature's bins and only the bin minimum is kept,
+// instead of one hash per bin per shingle. Empty bins borrow from the next non-empty bin
+// (rotation densification, Shrivastava & Li 2014), so short texts still get full signatures.
+void sign_one_permutation(const std::vector<std::uint64_t>& set, std::size_t bins,
+                          std::vector<std::uint64_t>& signature) {
+  signature.assign(bins, UINT64_MAX);
+  if (set.empty()) return;
+  for (std::uint64_t x : set) {
+    std::uint64_t state = x;
+    const std::uint64_t h = splitmix(state);
+    const std::size_t bin = static_cast<std::size_t>(((h >> 32) * bins) >> 32);
+    signature[bin] = std::min(signature[bin], h);
+  }
+  const std::vector<std::uint64_t> original = signature;  // borrow only values of filled bins
+  for (std::size_t i = 0; i < bins; ++i) {
+    if (original[i] != UINT64_MAX) continue;
+    std::size_t j = (i + 1) % bins, distance = 1;
+    while (original[j] == UINT64_MAX) {
+      j = (j + 1) % bins;
+      ++distance;
+    }
+    signature[i] = original[j] + distance * 0x9E3779B97F4A7C15ULL;
+  }
+}
+
 double jaccard(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
   std::size_t i = 0, j = 0, common = 0;
   while (i < a.size() && j < b.size()) {
@@ -50,35 +94,21 @@ struct Match {
 // Pairs (i, j), i < j, of articles in the same locale whose sets are at least `threshold` similar.
 std::vector<std::vector<Match>> similar_pairs(const Context& ctx, const std::vector<std::size_t>& members,
                                               const std::vector<const std::vector<std::uint64_t>*>& sets,
+                                              const std::vector<const std::vector<std::uint64_t>*>& signatures,
                                               LshShape shape, double threshold) {
   const std::size_t n = ctx.set.articles.size();
   std::vector<std::vector<Match>> matches(n);
   if (threshold <= 0.0 || members.size() < 2) return matches;
-  const int hashes = shape.rows * shape.bands;
-  std::vector<std::uint64_t> mul(static_cast<std::size_t>(hashes)), add(static_cast<std::size_t>(hashes));
-  std::uint64_t seed = 0x5EEDF00DULL;  // fixed: reports must not change between runs
-  for (int k = 0; k < hashes; ++k) {
-    mul[static_cast<std::size_t>(k)] = splitmix(seed) | 1;
-    add[static_cast<std::size_t>(k)] = splitmix(seed);
-  }
   std::unordered_map<std::string, std::uint64_t> locale_key;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> keys;  // band key, member
   keys.reserve(members.size() * static_cast<std::size_t>(shape.bands));
-  std::vector<std::uint64_t> signature(static_cast<std::size_t>(hashes));
   for (std::size_t m = 0; m < members.size(); ++m) {
-    const auto& set = *sets[m];
-    std::fill(signature.begin(), signature.end(), UINT64_MAX);
-    for (std::uint64_t x : set)
-      for (int k = 0; k < hashes; ++k) {
-        const std::uint64_t h = x * mul[static_cast<std::size_t>(k)] + add[static_cast<std::size_t>(k)];
-        auto& slot = signature[static_cast<std::size_t>(k)];
-        if (h < slot) slot = h;
-      }
+    const auto& signature = *signatures[m];
     const std::string& locale = ctx.set.articles[members[m]].locale;
     auto [it, fresh] = locale_key.emplace(locale, 0);
     if (fresh) it->second = text::fnv1a64(locale);
     for (int b = 0; b < shape.bands; ++b) {
-      std::uint64_t key = text::fnv1a64(std::to_string(b), it->second);
+      std::uint64_t key = it->second ^ (static_cast<std::uint64_t>(b + 1) * 0x9E3779B97F4A7C15ULL);
       for (int r = 0; r < shape.rows; ++r) {
         std::uint64_t v = signature[static_cast<std::size_t>(b * shape.rows + r)];
         key = (key ^ v) * 0x100000001B3ULL;
@@ -140,25 +170,35 @@ void report(Context& ctx, std::vector<std::vector<Match>>& matches, const char* 
 
 }  // namespace
 
+void minhash_shingles(const std::vector<std::uint64_t>& set, std::vector<std::uint64_t>& signature) {
+  sign_one_permutation(set, static_cast<std::size_t>(kBodyShape.rows * kBodyShape.bands), signature);
+}
+void minhash_title(const std::vector<std::uint64_t>& set, std::vector<std::uint64_t>& signature) {
+  static const HashFamily title(static_cast<std::size_t>(kTitleShape.rows * kTitleShape.bands));
+  title.sign(set, signature);
+}
+
 void check_duplicates(Context& ctx) {
   const auto& articles = ctx.set.articles;
   std::vector<std::size_t> body_members, title_members;
-  std::vector<const std::vector<std::uint64_t>*> body_sets, title_sets;
+  std::vector<const std::vector<std::uint64_t>*> body_sets, title_sets, body_signatures, title_signatures;
   for (std::size_t i = 0; i < articles.size(); ++i) {
     if (articles[i].status == ArticleStatus::kArchived) continue;  // archiving is how duplicates are resolved
     if (ctx.texts[i].shingles.size() >= kMinShingles) {
       body_members.push_back(i);
       body_sets.push_back(&ctx.texts[i].shingles);
+      body_signatures.push_back(&ctx.texts[i].shingle_signature);
     }
     if (!ctx.texts[i].title_terms.empty()) {
       title_members.push_back(i);
       title_sets.push_back(&ctx.texts[i].title_terms);
+      title_signatures.push_back(&ctx.texts[i].title_signature);
     }
   }
-  auto titles = similar_pairs(ctx, title_members, title_sets, kTitleShape, ctx.config.title_similarity);
+  auto titles = similar_pairs(ctx, title_members, title_sets, title_signatures, kTitleShape, ctx.config.title_similarity);
   report(ctx, titles, "duplicates/title", "title is nearly the same as",
          "make each title say what is different, or merge the articles");
-  auto bodies = similar_pairs(ctx, body_members, body_sets, kBodyShape, ctx.config.body_similarity);
+  auto bodies = similar_pairs(ctx, body_members, body_sets, body_signatures, kBodyShape, ctx.config.body_similarity);
   report(ctx, bodies, "duplicates/body", "body is a near-duplicate of",
          "merge them into one article (archive the other) or make each answer a different question");
 }

@@ -29,20 +29,46 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t ca
   return row[b.size()];
 }
 
-// ", did you mean 'x'?" for the closest existing id, or "".
-std::string suggestion(const Context& ctx, std::string_view id) {
-  const std::size_t cap = std::max<std::size_t>(2, id.size() / 4);
-  std::size_t best = cap + 1;
-  const Article* hit = nullptr;
-  for (const auto& a : ctx.set.articles) {
-    std::size_t d = edit_distance(id, a.id, cap);
-    if (d < best) {
-      best = d;
-      hit = &a;
+// Finds the closest existing id for "did you mean". Ids are bucketed by length (an edit
+// distance of d only reaches ids whose length differs by at most d), answers are cached, and a
+// budget bounds the work when a knowledge base has thousands of broken links.
+class Suggester {
+ public:
+  explicit Suggester(const Context& ctx) {
+    for (const auto& a : ctx.set.articles) {
+      if (a.id.size() >= by_length_.size()) by_length_.resize(a.id.size() + 1);
+      by_length_[a.id.size()].push_back(&a.id);
     }
   }
-  return hit ? "; did you mean '" + hit->id + "'?" : std::string();
-}
+
+  // ", did you mean 'x'?" or "".
+  std::string operator()(const std::string& id) {
+    if (auto it = cache_.find(id); it != cache_.end()) return it->second;
+    std::string& out = cache_[id];
+    const std::size_t cap = std::max<std::size_t>(2, id.size() / 4);
+    std::size_t best = cap + 1;
+    const std::string* hit = nullptr;
+    const std::size_t low = id.size() > cap ? id.size() - cap : 0;
+    for (std::size_t len = low; len <= id.size() + cap && len < by_length_.size(); ++len) {
+      for (const std::string* candidate : by_length_[len]) {
+        if (budget_ == 0) return out;
+        budget_ -= std::min(budget_, id.size() * candidate->size());
+        const std::size_t d = edit_distance(id, *candidate, std::min(cap, best - 1));
+        if (d < best) {
+          best = d;
+          hit = candidate;
+        }
+      }
+    }
+    if (hit) out = "; did you mean '" + *hit + "'?";
+    return out;
+  }
+
+ private:
+  std::vector<std::vector<const std::string*>> by_length_;
+  std::map<std::string, std::string> cache_;
+  std::size_t budget_ = 50'000'000;  // character comparisons, about 0.1 s
+};
 
 // Heading anchors as GitHub makes them: a repeated heading gets "-1", "-2" ...
 std::vector<std::string> anchors_of(const Article& a) {
@@ -58,7 +84,7 @@ std::vector<std::string> anchors_of(const Article& a) {
 
 class LinkChecker {
  public:
-  explicit LinkChecker(Context& ctx) : ctx_(ctx) {}
+  explicit LinkChecker(Context& ctx) : ctx_(ctx), suggest_(ctx) {}
 
   void run() {
     for (const auto& a : ctx_.set.articles) {
@@ -90,7 +116,7 @@ class LinkChecker {
     if (!target) {
       ctx_.emit("links/broken-article", &a, link.line,
                 "link '" + link.target + "' points to article '" + link.article_id + "', which does not exist" +
-                    suggestion(ctx_, link.article_id) + "; fix the id or remove the link");
+                    suggest_(link.article_id) + "; fix the id or remove the link");
       return;
     }
     if (!link.anchor.empty()) {
@@ -111,7 +137,7 @@ class LinkChecker {
     const Article* target = ctx_.find(id);
     if (!target) {
       ctx_.emit("links/broken-related", &a, line,
-                "related article '" + id + "' does not exist" + suggestion(ctx_, id) +
+                "related article '" + id + "' does not exist" + suggest_(id) +
                     "; replace it with an existing id or remove it from `related`");
       return;
     }
@@ -142,6 +168,7 @@ class LinkChecker {
   }
 
   Context& ctx_;
+  Suggester suggest_;
 };
 
 }  // namespace

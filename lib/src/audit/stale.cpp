@@ -7,12 +7,13 @@
 namespace helpmark::audit {
 namespace {
 
-std::string interval_source(const Context& ctx, const Article& a) {
-  if (!a.review_every.empty() && parse_interval_days(a.review_every) > 0) return "its review_every: " + a.review_every;
-  if (ctx.config.journey_review_days.count(a.journey)) return "audit.yaml's interval for " + a.journey;
+std::string interval_source(const Context& ctx, const Article& a, int days) {
+  if (!a.review_every.empty() && parse_interval_days(a.review_every) > 0) return "review_every: " + a.review_every;
+  const std::string every = "every " + std::to_string(days) + " days";
+  if (ctx.config.journey_review_days.count(a.journey)) return "audit.yaml reviews " + a.journey + " " + every;
   if (const Journey* j = ctx.taxonomy.find_journey(a.journey); j && j->review_every_days > 0)
-    return "the " + a.journey + " journey's interval";
-  return "audit.yaml's review.default_every";
+    return "the " + a.journey + " journey reviews " + every;
+  return "audit.yaml's default: " + every;
 }
 
 }  // namespace
@@ -42,9 +43,8 @@ void check_stale(Context& ctx) {
     const long due = reviewed + every;
     if (due >= ctx.as_of_days) continue;
     ctx.emit("stale/overdue", &a, line,
-             "review overdue by " + std::to_string(ctx.as_of_days - due) + " days: due " +
-                 text::iso_date_from_days(due) + " (reviewed " + a.reviewed + ", every " + std::to_string(every) +
-                 " days from " + interval_source(ctx, a) +
+             "review overdue by " + std::to_string(ctx.as_of_days - due) + " days: reviewed " + a.reviewed +
+                 ", due " + text::iso_date_from_days(due) + " (" + interval_source(ctx, a, every) +
                  "); check it against the current product and policy, then set `reviewed: " + today + "`");
   }
 }

@@ -1,13 +1,21 @@
-// Segments each article once (ICU words, as the indexer does) for word counts, sentence
-// lengths, body shingles and title stems. The work is spread over threads; each thread has
-// its own Analyzer per locale because an Analyzer is not thread-safe.
+// Segments each article once for word counts, sentence lengths, body shingles and title stems.
+// Words are ICU word-break segments with the same rules and locale as the indexer's Analyzer
+// (Chinese, Japanese and Thai words come from ICU's dictionaries). Bodies skip the Analyzer's
+// per-word Unicode normalisation, which would double the cost: a shingle only has to compare
+// equal words of one locale, so lower-casing ASCII is enough. Titles, which are short, go
+// through the Analyzer for stems. The work is spread over threads; each thread has its own ICU
+// iterators and Analyzers because neither is thread-safe.
 #include <algorithm>
 #include <atomic>
 #include <exception>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
+
+#include <unicode/brkiter.h>
+#include <unicode/utext.h>
 
 #include "analysis/analyzer.hpp"
 #include "audit/audit_internal.hpp"
@@ -31,25 +39,126 @@ bool is_sentence_break(std::string_view gap, bool spaces_end_sentences) {
   return false;
 }
 
+bool is_list_item(std::string_view line) {
+  if (line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ")) return true;
+  std::size_t digits = 0;
+  while (digits < line.size() && line[digits] >= '0' && line[digits] <= '9') ++digits;
+  return digits > 0 && digits + 1 < line.size() && (line[digits] == '.' || line[digits] == ')') &&
+         line[digits + 1] == ' ';
+}
+
+bool is_table_delimiter(std::string_view line) {
+  return line.find('-') != std::string_view::npos &&
+         line.find_first_not_of("|-: \t") == std::string_view::npos;
+}
+
+// The prose of a section's Markdown for counting words and sentences: soft-wrapped lines are
+// joined; paragraphs, list items and table cells end a sentence (a table row is not one long
+// sentence); code blocks and link destinations are dropped.
+void markdown_prose(std::string_view markdown, std::string& out) {
+  out.clear();
+  bool in_fence = false;
+  std::size_t pos = 0;
+  while (pos <= markdown.size()) {
+    std::size_t end = markdown.find('\n', pos);
+    if (end == std::string_view::npos) end = markdown.size();
+    std::string_view line = text::trim(markdown.substr(pos, end - pos));
+    pos = end + 1;
+    if (line.starts_with("```") || line.starts_with("~~~")) {
+      in_fence = !in_fence;
+      out += '\n';
+      continue;
+    }
+    if (in_fence) continue;
+    if (line.empty() || is_table_delimiter(line)) {
+      out += '\n';
+      continue;
+    }
+    const bool table_row = line.starts_with('|');
+    if (table_row || is_list_item(line) || line.starts_with('>') || line.starts_with('#')) out += '\n';
+    else if (!out.empty()) out += ' ';
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const char c = line[i];
+      if (c == '|' && table_row) {
+        out += '\n';
+      } else if (c == ']' && i + 1 < line.size() && line[i + 1] == '(') {
+        // "[text](destination)": keep the text, drop the destination.
+        std::size_t close = line.find(')', i + 2);
+        if (close == std::string_view::npos) close = line.size() - 1;
+        i = close;
+      } else {
+        out += c;
+      }
+    }
+  }
+}
+
 std::uint64_t combine(std::uint64_t a, std::uint64_t b) {
   a ^= b + 0x9E3779B97F4A7C15ULL + (a << 6) + (a >> 2);
   return a;
 }
 
+// ICU word segmentation without normalisation: calls on_word(begin, end) for each word (not for
+// spaces or punctuation), offsets in bytes of `text`.
+class WordBreaker {
+ public:
+  explicit WordBreaker(const std::string& locale) {
+    UErrorCode status = U_ZERO_ERROR;
+    std::string icu_locale = locale;
+    std::replace(icu_locale.begin(), icu_locale.end(), '-', '_');
+    breaker_.reset(icu::BreakIterator::createWordInstance(icu::Locale(icu_locale.c_str()), status));
+    if (U_FAILURE(status) || !breaker_) throw std::runtime_error("ICU: cannot create a word break iterator");
+  }
+
+  template <typename OnWord>
+  void words(std::string_view text, OnWord&& on_word) {
+    UErrorCode status = U_ZERO_ERROR;
+    UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
+    if (U_FAILURE(status)) return;
+    breaker_->setText(ut, status);
+    if (U_SUCCESS(status)) {
+      int32_t start = breaker_->first();
+      for (int32_t end = breaker_->next(); end != icu::BreakIterator::DONE; start = end, end = breaker_->next())
+        if (breaker_->getRuleStatus() >= UBRK_WORD_NONE_LIMIT)
+          on_word(static_cast<std::size_t>(start), static_cast<std::size_t>(end));
+    }
+    breaker_->setText(icu::UnicodeString());  // detach before closing `ut`
+    utext_close(ut);
+  }
+
+ private:
+  std::unique_ptr<icu::BreakIterator> breaker_;
+};
+
+std::uint64_t word_hash(std::string_view word) {
+  std::uint64_t h = 14695981039346656037ULL;
+  for (unsigned char c : word) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
+    h = (h ^ c) * 1099511628211ULL;
+  }
+  return h;
+}
+
 class Worker {
  public:
-  explicit Worker(const Context& ctx) : ctx_(ctx) {}
+  explicit Worker(const Context& ctx) : ctx_(ctx), signatures_(ctx.wants("duplicates")) {}
 
   void analyse(const Article& a, ArticleText& out) {
-    analysis::Analyzer& analyzer = analyzer_for(a.locale);
+    auto& breaker_slot = breakers_[a.locale];
+    if (!breaker_slot) breaker_slot = std::make_unique<WordBreaker>(a.locale);
+    WordBreaker& breaker = *breaker_slot;
     // Thai separates sentences and clauses with spaces, not punctuation.
     const bool spaces_end_sentences = a.locale == "th" || a.locale.starts_with("th-");
     const std::size_t limit = ctx_.config.max_sentence_words;
     words_.clear();
     for (const auto& section : a.sections) {
-      tokens_.clear();
-      analyzer.tokenize(section.text, tokens_);
-      out.words += tokens_.size();
+      // Related-article lists are navigation shared between related pages: not read as prose,
+      // not content that makes two articles duplicates.
+      if (section.kind == SectionKind::kRelated) continue;
+      spans_.clear();
+      markdown_prose(section.markdown, prose_);
+      breaker.words(prose_, [&](std::size_t begin, std::size_t end) { spans_.emplace_back(begin, end); });
+      out.words += spans_.size();
       std::size_t sentence_words = 0, sentence_first = 0;
       auto end_sentence = [&](std::size_t next) {
         if (limit > 0 && sentence_words > limit) {
@@ -59,28 +168,28 @@ class Worker {
             out.longest_sentence_line = section.line;
             const std::size_t last = std::min(sentence_first + kSentenceStartWords, next) - 1;
             out.longest_sentence_start =
-                section.text.substr(tokens_[sentence_first].begin, tokens_[last].end - tokens_[sentence_first].begin);
+                prose_.substr(spans_[sentence_first].first, spans_[last].second - spans_[sentence_first].first);
           }
         }
         sentence_words = 0;
         sentence_first = next;
       };
-      for (std::size_t i = 0; i < tokens_.size(); ++i) {
+      for (std::size_t i = 0; i < spans_.size(); ++i) {
         if (i > 0) {
-          std::string_view gap(section.text.data() + tokens_[i - 1].end, tokens_[i].begin - tokens_[i - 1].end);
+          std::string_view gap(prose_.data() + spans_[i - 1].second, spans_[i].first - spans_[i - 1].second);
           if (is_sentence_break(gap, spaces_end_sentences)) end_sentence(i);
         }
         ++sentence_words;
-        // Related-article lists are navigation shared between related pages, not content.
-        if (section.kind != SectionKind::kRelated) words_.push_back(text::fnv1a64(tokens_[i].folded));
+        words_.push_back(word_hash(std::string_view(prose_).substr(spans_[i].first, spans_[i].second - spans_[i].first)));
       }
-      end_sentence(tokens_.size());
+      end_sentence(spans_.size());
     }
     for (std::size_t i = 0; i + 2 < words_.size(); ++i)
       out.shingles.push_back(combine(combine(words_[i], words_[i + 1]), words_[i + 2]));
     std::sort(out.shingles.begin(), out.shingles.end());
     out.shingles.erase(std::unique(out.shingles.begin(), out.shingles.end()), out.shingles.end());
 
+    analysis::Analyzer& analyzer = analyzer_for(a.locale);
     tokens_.clear();
     analyzer.tokenize(a.title, tokens_);
     const bool all_stopwords = std::all_of(tokens_.begin(), tokens_.end(), [](const auto& t) { return t.stopword; });
@@ -92,6 +201,10 @@ class Worker {
     }
     std::sort(out.title_terms.begin(), out.title_terms.end());
     out.title_terms.erase(std::unique(out.title_terms.begin(), out.title_terms.end()), out.title_terms.end());
+    if (signatures_) {
+      minhash_shingles(out.shingles, out.shingle_signature);
+      minhash_title(out.title_terms, out.title_signature);
+    }
   }
 
  private:
@@ -102,10 +215,14 @@ class Worker {
   }
 
   const Context& ctx_;
+  const bool signatures_;
   std::map<std::string, std::unique_ptr<analysis::Analyzer>> analyzers_;
+  std::map<std::string, std::unique_ptr<WordBreaker>> breakers_;
+  std::vector<std::pair<std::size_t, std::size_t>> spans_;
   std::vector<analysis::Token> tokens_;
   std::vector<std::uint64_t> words_;
   std::vector<std::string> stems_;
+  std::string prose_;
 };
 
 }  // namespace

@@ -80,17 +80,20 @@ void check_translations(Context& ctx) {
     check_translation(ctx, a);
   }
 
-  // Coverage: sources are published originals; a gap is a locale without a published translation.
+  // Coverage: sources are the published originals in the default locale (an original written
+  // in another locale is local content, such as a payment method of one country); a gap is a
+  // locale without a published translation.
   std::vector<const Article*> sources;
   for (const auto& a : ctx.set.articles)
-    if (a.translation_of.empty() && a.status == ArticleStatus::kPublished) sources.push_back(&a);
+    if (a.translation_of.empty() && a.status == ArticleStatus::kPublished && a.locale == ctx.taxonomy.default_locale())
+      sources.push_back(&a);
 
   auto translated = [&](const Article& source, const std::string& locale) -> const Article* {
     return ctx.translation(source.id, locale);
   };
   for (const auto& locale : ctx.config.required_locales) {
+    if (locale == ctx.taxonomy.default_locale()) continue;
     for (const Article* s : sources) {
-      if (s->locale == locale) continue;
       const Article* t = translated(*s, locale);
       if (t && t->status == ArticleStatus::kPublished) continue;
       if (t)
@@ -112,8 +115,8 @@ void check_translations(Context& ctx) {
     std::size_t total = 0, done = 0;
     std::vector<std::string> missing_journeys;
     std::map<std::string, std::size_t> missing_by_journey;
+    if (locale == ctx.taxonomy.default_locale()) continue;
     for (const Article* s : sources) {
-      if (s->locale == locale) continue;
       ++total;
       const Article* t = translated(*s, locale);
       if (t && t->status == ArticleStatus::kPublished) ++done;
@@ -121,7 +124,7 @@ void check_translations(Context& ctx) {
     }
     if (total == 0 || done == total) continue;
     for (const auto& [journey, n] : missing_by_journey) missing_journeys.push_back(journey + " " + std::to_string(n));
-    ctx.emit_file("translations/coverage", ctx.taxonomy_file(), 0, "",
+    ctx.emit_file("translations/coverage", ctx.taxonomy_file(), ctx.taxonomy_key_line("locales"), "",
                   locale + ": " + std::to_string(done) + " of " + std::to_string(total) +
                       " published articles translated (" + percent(done, total) + "); untranslated by journey: " +
                       list_names(missing_journeys, 10) + ". To list each one, add " + locale +

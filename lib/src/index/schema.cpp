@@ -1,5 +1,6 @@
 #include "index/schema.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace helpmark::schema {
@@ -34,6 +35,44 @@ std::string encode_facets(const Article& a) {
   return out;
 }
 
+std::string encode_hit(const Article& a) {
+  json j = {{"i", a.id},      {"t", a.title},    {"s", a.summary}, {"j", a.journey}, {"u", a.subtopic},
+            {"l", a.locale},  {"p", a.path},     {"a", a.audience}, {"g", a.tags},   {"d", a.updated},
+            {"r", a.translation_of.empty() ? a.id : a.translation_of}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Hit decode_hit(std::string_view data) {
+  json j = json::parse(data);
+  Hit h;
+  h.id = j.value("i", "");
+  h.title = j.value("t", "");
+  h.summary = j.value("s", "");
+  h.journey = j.value("j", "");
+  h.subtopic = j.value("u", "");
+  h.locale = j.value("l", "");
+  h.path = j.value("p", "");
+  h.audience = j.value("a", std::vector<std::string>{});
+  h.tags = j.value("g", std::vector<std::string>{});
+  h.updated = j.value("d", "");
+  h.translation_group = j.value("r", "");
+  return h;
+}
+
+std::string snippet_source(const Article& a) {
+  std::string out;
+  for (const auto& s : a.sections) {
+    if (s.kind == SectionKind::kRelated) continue;
+    if (!out.empty()) out += '\n';
+    if (s.level > 0) {
+      out += s.heading;
+      out += '\n';
+    }
+    out += s.text;
+  }
+  return out;
+}
+
 std::string encode_article(const Article& a) {
   json sections = json::array();
   for (const auto& s : a.sections)
@@ -51,9 +90,34 @@ std::string encode_article(const Article& a) {
             {"reviewed", a.reviewed}, {"review_every", a.review_every},
             {"translation_of", a.translation_of}, {"status", article_status_name(a.status)},
             {"path", a.path}, {"updated", a.updated}, {"content_hash", a.content_hash},
-            {"body_first_line", a.body_first_line}, {"body_text", a.body_text},
+            {"body_first_line", a.body_first_line},
             {"sections", sections}, {"links", links}, {"images", images}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string encode_document_data(const Article& a) {
+  std::string snippet = snippet_source(a);
+  snippet.erase(std::remove(snippet.begin(), snippet.end(), '\0'), snippet.end());
+  std::string out = encode_hit(a);
+  out += '\0';
+  out += snippet;
+  out += '\0';
+  out += encode_article(a);
+  return out;
+}
+
+DocumentData split_document_data(std::string_view data) {
+  DocumentData d;
+  std::size_t first = data.find('\0');
+  std::size_t second = first == std::string_view::npos ? first : data.find('\0', first + 1);
+  if (second == std::string_view::npos) {
+    d.article = data;
+    return d;
+  }
+  d.hit = data.substr(0, first);
+  d.snippet = data.substr(first + 1, second - first - 1);
+  d.article = data.substr(second + 1);
+  return d;
 }
 
 namespace {
@@ -92,7 +156,7 @@ Article decode_article(std::string_view data) {
   a.updated = j.value("updated", "");
   a.content_hash = j.value("content_hash", "");
   a.body_first_line = j.value("body_first_line", 1);
-  a.body_text = j.value("body_text", "");
+
   for (const auto& s : j.value("sections", json::array()))
     a.sections.push_back({kind_from_name(s.value("kind", "other")), s.value("level", 0),
                           s.value("heading", ""), s.value("anchor", ""), s.value("line", 0),
@@ -102,6 +166,12 @@ Article decode_article(std::string_view data) {
                        l.value("internal", false), l.value("line", 0)});
   for (const auto& i : j.value("images", json::array()))
     a.images.push_back({i.value("src", ""), i.value("alt", ""), i.value("line", 0)});
+  // The plain body is the sections' text (as the Markdown parser builds it); not stored twice.
+  for (const auto& s : a.sections) {
+    if (!a.body_text.empty()) a.body_text += '\n';
+    if (s.level > 0) a.body_text += s.heading + '\n';
+    a.body_text += s.text;
+  }
   return a;
 }
 

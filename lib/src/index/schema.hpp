@@ -8,11 +8,12 @@
 #include <string_view>
 
 #include "helpmark/article.hpp"
+#include "helpmark/index.hpp"
 
 namespace helpmark::schema {
 
 /// Bumped when the index format changes; an index of another version is rebuilt in full.
-inline constexpr const char* kVersion = "1";
+inline constexpr const char* kVersion = "2";
 
 // Metadata keys.
 inline constexpr const char* kMetaSchema = "helpmark.schema";
@@ -47,6 +48,7 @@ enum Slot : Xapian::valueno {
   kSlotPath = 2,    ///< Relative path of the source file.
   kSlotGroup = 3,   ///< Translation group: translation_of, else the id.
   kSlotPhrases = 4, ///< Title and questions, one a line: what autocomplete offers.
+
 };
 
 /// Within-document frequency given to each occurrence of a word, per field: the usual Xapian
@@ -63,8 +65,25 @@ struct FieldWeights {
 /// "journey\x1fpayments\x1eaudience\x1fbuyer\x1e..." — one record per facet value.
 std::string encode_facets(const Article& article);
 
-/// The stored form of an article (JSON): everything a hit, `show` or an answer needs.
+/// The few fields a search result shows, without the body (JSON).
+std::string encode_hit(const Article& article);
+Hit decode_hit(std::string_view data);
+/// The text snippets come from: every section but the related-articles list.
+std::string snippet_source(const Article& article);
+
+/// The stored form of an article (JSON): everything `show` or an answer needs.
 std::string encode_article(const Article& article);
-Article decode_article(std::string_view data);
+Article decode_article(std::string_view json);
+
+/// A document's data: the hit fields, the snippet text and the whole article, NUL-separated so
+/// a search result decodes only the small part it needs. (Large text lives in the data, not in
+/// value slots: values are read in chunks shared with other documents.)
+std::string encode_document_data(const Article& article);
+struct DocumentData {
+  std::string_view hit;      ///< encode_hit()
+  std::string_view snippet;  ///< snippet_source()
+  std::string_view article;  ///< encode_article()
+};
+DocumentData split_document_data(std::string_view data);
 
 }  // namespace helpmark::schema

@@ -77,6 +77,77 @@ std::string index_report(const IndexReport& r) {
   return dump(out);
 }
 
+std::string answer(const std::string& question, const Answer& a) {
+  ordered_json alternatives = ordered_json::array();
+  for (const auto& c : a.alternatives)
+    alternatives.push_back({{"id", c.id}, {"title", c.title}, {"locale", c.locale}, {"confidence", c.confidence}});
+  ordered_json corrections = ordered_json::array();
+  for (const auto& c : a.explanation.corrections) corrections.push_back({{"from", c.from}, {"to", c.to}});
+  ordered_json synonyms = ordered_json::array();
+  for (const auto& s : a.explanation.synonyms) synonyms.push_back({{"phrase", s.phrase}, {"expansions", s.expansions}});
+  ordered_json features = ordered_json::object();
+  for (const auto& [k, v] : a.explanation.features) features[k] = v;
+  ordered_json out = {
+      {"question", question},
+      {"found", a.found},
+      {"escalate", a.escalate},
+      {"confidence", a.confidence},
+      {"threshold", a.threshold},
+      {"id", a.found ? ordered_json(a.id) : ordered_json(nullptr)},
+      {"title", a.title},
+      {"summary", a.summary},
+      {"locale", a.locale},
+      {"link", a.link},
+      {"path", a.path},
+      {"steps", {{"text", a.steps_text}, {"markdown", a.steps_markdown}}},
+      {"troubleshooting", {{"text", a.troubleshooting_text}, {"markdown", a.troubleshooting_markdown}}},
+      {"alternatives", alternatives},
+      {"explanation",
+       {{"matched_terms", a.explanation.matched_terms},
+        {"unmatched_terms", a.explanation.unmatched_terms},
+        {"corrections", corrections},
+        {"synonyms", synonyms},
+        {"features", features}}}};
+  return dump(out);
+}
+
+std::string suggestions(const std::string& prefix, const std::vector<Suggestion>& list) {
+  ordered_json items = ordered_json::array();
+  for (const auto& s : list)
+    items.push_back({{"text", s.text}, {"kind", s.kind},
+                     {"article_id", s.article_id.empty() ? ordered_json(nullptr) : ordered_json(s.article_id)}});
+  return dump(ordered_json{{"prefix", prefix}, {"suggestions", items}});
+}
+
+std::string eval_report(const EvalReport& r) {
+  ordered_json misses = ordered_json::array();
+  for (const auto& m : r.misses)
+    misses.push_back({{"qid", m.qid}, {"query", m.query}, {"gold", m.gold}, {"got", m.got}});
+  ordered_json out = {
+      {"articles", r.articles},
+      {"queries", r.queries},
+      {"in_scope", r.in_scope},
+      {"out_of_scope", r.out_of_scope},
+      {"layers", r.layers},
+      {"recall@1", r.recall_at_1},
+      {"recall@3", r.recall_at_3},
+      {"recall@10", r.recall_at_10},
+      {"mrr", r.mrr},
+      {"ndcg@10", r.ndcg_at_10},
+      {"answer",
+       {{"accuracy", r.answer_accuracy},
+        {"escalation_precision", r.escalation_precision},
+        {"escalation_recall", r.escalation_recall},
+        {"threshold", r.threshold},
+        {"model", r.model}}},
+      {"latency_ms",
+       {{"search_p50", r.search_p50_ms}, {"search_p95", r.search_p95_ms}, {"search_p99", r.search_p99_ms},
+        {"answer_p50", r.answer_p50_ms}, {"answer_p95", r.answer_p95_ms}, {"answer_p99", r.answer_p99_ms}}},
+      {"misses", misses},
+      {"diagnostics", diagnostics_json(r.diagnostics)}};
+  return dump(out);
+}
+
 std::string diagnostics(const std::vector<Diagnostic>& d) { return dump(diagnostics_json(d)); }
 
 std::string error(const Status& status) {

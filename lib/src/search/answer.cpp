@@ -70,8 +70,8 @@ Result<Answer> Index::Impl::answer(const std::string& question, const std::strin
                                   explain ? &explain->unmatched_terms : nullptr);
     // Agreement between fields: the title alone carries the question's words.
     std::vector<analysis::Token> tokens;
-    analysis::Analyzer& an = analyzer(*handle, *snap, hit.article.locale);
-    an.tokenize(hit.article.title, tokens);
+    analysis::Analyzer& an = analyzer(*handle, *snap, hit.hit.locale);
+    an.tokenize(hit.hit.title, tokens);
     std::set<std::string> title_stems;
     std::vector<std::string> stems;
     for (const auto& t : tokens) {
@@ -90,7 +90,7 @@ Result<Answer> Index::Impl::answer(const std::string& question, const std::strin
     return f;
   };
 
-  const Article& best = ranked.hits[0].article;
+  const Article best = schema::decode_article(schema::split_document_data(handle->db.get_document(ranked.hits[0].docid).get_data()).article);
   answer.found = true;
   answer.explanation.features = features_of(0, &answer.explanation);
   answer.confidence = search::predict(model, answer.explanation.features);
@@ -110,8 +110,8 @@ Result<Answer> Index::Impl::answer(const std::string& question, const std::strin
     answer.troubleshooting_markdown = s->markdown;
   }
   for (std::size_t i = 1; i < ranked.hits.size(); ++i) {
-    const Article& a = ranked.hits[i].article;
-    answer.alternatives.push_back({a.id, a.title, a.locale, search::predict(model, features_of(i, nullptr))});
+    const Hit& h = ranked.hits[i].hit;
+    answer.alternatives.push_back({h.id, h.title, h.locale, search::predict(model, features_of(i, nullptr))});
   }
   return answer;
 }

@@ -220,7 +220,13 @@ Ranked Index::Impl::rank_once(Handle& handle, Snapshot& snapshot, const RankRequ
   auto run = [&](const search::PreparedQuery& prepared, Xapian::Enquire& enquire) {
     Run r;
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, prepared.query, filter));
-    enquire.set_weighting_scheme(Xapian::BM25Weight());
+    // A unigram language model with Jelinek-Mercer smoothing (lambda 0.3) ranks help articles
+    // and FAQ phrasings better than BM25: recall@1 0.840 vs 0.777 on clinc150-dev and 0.867
+    // vs 0.780 on the sample queries (README, "Search quality").
+    if (request.layers.ranking == SearchLayers::Ranking::kBm25)
+      enquire.set_weighting_scheme(Xapian::BM25Weight());
+    else
+      enquire.set_weighting_scheme(Xapian::LMWeight(0.0, Xapian::Weight::JELINEK_MERCER_SMOOTHING, 0.3, 0.0));
     if (prepared.browse) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
     // Translations of one article are one result: collapse on the translation group.
     enquire.set_collapse_key(schema::kSlotGroup);
@@ -282,7 +288,12 @@ Ranked Index::Impl::rank_once(Handle& handle, Snapshot& snapshot, const RankRequ
         }
       }
     }
-    hit.article = schema::decode_article(doc.get_data());
+    const std::string data = doc.get_data();
+    const schema::DocumentData parts = schema::split_document_data(data);
+    hit.hit = schema::decode_hit(parts.hit);
+    hit.hit.score = hit.weight;
+    hit.docid = doc.get_docid();
+    hit.snippet_source = std::string(parts.snippet);
     if (request.matched_stems) {
       const std::string prefix(schema::kStem);
       for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t)
@@ -326,23 +337,9 @@ Result<SearchResponse> Index::Impl::search(const SearchRequest& request) {
   response.synonyms = ranked.prepared.synonyms;
   response.locales = ranked.chain;
   for (auto& rh : ranked.hits) {
-    Article& a = rh.article;
-    Hit hit;
-    hit.id = a.id;
-    hit.title = a.title;
-    hit.summary = a.summary;
-    hit.score = rh.weight;
-    hit.journey = a.journey;
-    hit.subtopic = a.subtopic;
-    hit.locale = a.locale;
-    hit.path = a.path;
-    hit.audience = a.audience;
-    hit.tags = a.tags;
-    hit.updated = a.updated;
-    hit.translation_group = a.translation_of.empty() ? a.id : a.translation_of;
-    hit.snippet = search::make_snippet(a.body_text, ranked.prepared.highlight_stems,
-                                       analyzer(*handle, *snap, a.locale));
-    response.hits.push_back(std::move(hit));
+    rh.hit.snippet = search::make_snippet(rh.snippet_source, ranked.prepared.highlight_stems,
+                                          analyzer(*handle, *snap, rh.hit.locale));
+    response.hits.push_back(std::move(rh.hit));
   }
   return response;
 }
@@ -353,7 +350,7 @@ Result<Article> Index::Impl::get(const std::string& id) {
   auto p = handle->db.postlist_begin(term);
   if (p == handle->db.postlist_end(term))
     return Status(ErrorCode::kNotFound, "no article with id '" + id + "' in the index");
-  return schema::decode_article(handle->db.get_document(*p).get_data());
+  return schema::decode_article(schema::split_document_data(handle->db.get_document(*p).get_data()).article);
 }
 
 std::size_t Index::Impl::size() {

@@ -60,7 +60,9 @@ struct Snapshot {
 };
 
 struct RankedHit {
-  Article article;    ///< The translation shown (best locale of the chain).
+  Hit hit;                      ///< The translation shown (best locale of the chain).
+  Xapian::docid docid = 0;      ///< Its document, for the full article (answers).
+  std::string snippet_source;   ///< Text to cut the snippet from.
   double weight = 0;
   std::set<std::string> matched_stems;  ///< Filled when asked for (answers).
 };

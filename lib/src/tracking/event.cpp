@@ -421,9 +421,12 @@ Result<StoredEvent> normalize(const Event& in, const Scrubber& scrubber) {
 
   if (e.ts.empty()) return invalid("missing field 'ts' (an ISO 8601 time such as 2026-11-01T10:00:00Z)");
   auto ms = parse_timestamp(e.ts);
-  if (!ms)
+  if (!ms) {
+    // The most common mistake: a local time without a zone, which would be ambiguous.
+    const bool no_zone = e.ts.size() >= 19 && e.ts.size() <= 29 && parse_timestamp(e.ts + "Z").has_value();
     return invalid("field 'ts' is not an ISO 8601 UTC time such as 2026-11-01T10:00:00Z (got '" +
-                   e.ts.substr(0, 40) + "')");
+                   e.ts.substr(0, 40) + "')" + (no_zone ? "; add Z for UTC or an offset such as +01:00" : ""));
+  }
   out.ts_ms = *ms;
   e.ts = format_timestamp(*ms);
 

@@ -72,41 +72,87 @@ namespace detail {
 
 class QueryNormalizer::Impl {
  public:
+  using Words = std::vector<std::vector<std::string>>;  // per word: its stems
+
+  Words analyse(const std::string& locale, std::string_view query) {
+    Words words;
+    try {
+      auto& analyzer = analyzers[locale];
+      if (!analyzer) analyzer = std::make_unique<analysis::Analyzer>(locale);
+      std::vector<analysis::Token> tokens;
+      analyzer->tokenize(query, tokens);
+      const bool all_stop = std::all_of(tokens.begin(), tokens.end(), [](const auto& t) { return t.stopword; });
+      for (const auto& t : tokens) {
+        if (t.stopword && !all_stop) continue;
+        std::vector<std::string> stems;
+        analyzer->stems(t, stems);
+        if (stems.empty()) stems.push_back(t.folded);
+        words.push_back(std::move(stems));
+      }
+    } catch (const std::exception&) {
+      words = {{text::ascii_lower(text::trim(query))}};
+    }
+    return words;
+  }
+
+  static std::string node(const std::string& locale, const std::string& stem) { return locale + '\x1f' + stem; }
+
+  // The canonical stem of a group is its shortest (then alphabetically first) member.
+  static bool better(const std::string& a, const std::string& b) {
+    return a.size() != b.size() ? a.size() < b.size() : a < b;
+  }
+
+  std::string find(const std::string& x) {
+    auto it = parent.find(x);
+    if (it == parent.end() || it->second == x) return x;
+    std::string root = find(it->second);
+    parent[x] = root;
+    return root;
+  }
+
+  void unite(const std::string& a, const std::string& b) {
+    std::string ra = find(a), rb = find(b);
+    parent.emplace(ra, ra);
+    parent.emplace(rb, rb);
+    if (ra == rb) return;
+    if (better(rb, ra)) std::swap(ra, rb);
+    parent[rb] = ra;
+  }
+
   std::map<std::string, std::unique_ptr<analysis::Analyzer>> analyzers;
-  std::unordered_map<std::string, std::string> cache;
+  std::unordered_map<std::string, Words> analysed;  ///< By locale + '\x1f' + query.
+  std::unordered_map<std::string, std::string> parent;  ///< Union-find over locale + stem.
 };
 
 QueryNormalizer::QueryNormalizer() : impl_(std::make_unique<Impl>()) {}
 QueryNormalizer::~QueryNormalizer() = default;
 
+void QueryNormalizer::add(const std::string& locale, std::string_view query) {
+  std::string k = Impl::node(locale, std::string(query));
+  if (impl_->analysed.count(k)) return;
+  Impl::Words words = impl_->analyse(locale, query);
+  for (const auto& stems : words)
+    for (std::size_t i = 1; i < stems.size(); ++i)
+      impl_->unite(Impl::node(locale, stems[0]), Impl::node(locale, stems[i]));
+  impl_->analysed.emplace(std::move(k), std::move(words));
+}
+
+void QueryNormalizer::finish() {
+  for (auto& [k, v] : impl_->parent) v = impl_->find(k);
+}
+
 std::string QueryNormalizer::key(const std::string& locale, std::string_view query) {
-  std::string cache_key = locale;
-  cache_key += '\x1f';
-  cache_key += query;
-  if (auto it = impl_->cache.find(cache_key); it != impl_->cache.end()) return it->second;
-  std::string result;
-  try {
-    auto& analyzer = impl_->analyzers[locale];
-    if (!analyzer) analyzer = std::make_unique<analysis::Analyzer>(locale);
-    std::vector<analysis::Token> tokens;
-    analyzer->tokenize(query, tokens);
-    const bool all_stop = std::all_of(tokens.begin(), tokens.end(), [](const auto& t) { return t.stopword; });
-    std::vector<std::string> words, stems;
-    for (const auto& t : tokens) {
-      if (t.stopword && !all_stop) continue;
-      stems.clear();
-      analyzer->stems(t, stems);
-      // The stem of the accent-free form, so "devolución" and "devolucion" group together.
-      words.push_back(stems.empty() ? t.folded : analysis::fold(stems.front()));
-    }
-    std::sort(words.begin(), words.end());
-    words.erase(std::unique(words.begin(), words.end()), words.end());
-    result = text::join(words, " ");
-  } catch (const std::exception&) {
-    result = text::ascii_lower(text::trim(query));
+  const std::string k = Impl::node(locale, std::string(query));
+  auto it = impl_->analysed.find(k);
+  const Impl::Words words = it != impl_->analysed.end() ? it->second : impl_->analyse(locale, query);
+  std::vector<std::string> canonical;
+  for (const auto& stems : words) {
+    const std::string root = impl_->find(Impl::node(locale, stems.front()));
+    canonical.push_back(root.substr(root.find('\x1f') + 1));
   }
-  impl_->cache.emplace(std::move(cache_key), result);
-  return result;
+  std::sort(canonical.begin(), canonical.end());
+  canonical.erase(std::unique(canonical.begin(), canonical.end()), canonical.end());
+  return text::join(canonical, " ");
 }
 
 namespace {
@@ -148,18 +194,30 @@ bool has_article(const Row& r) {
                                 r.type == EventType::kFeedback || r.type == EventType::kBotAnswer);
 }
 
-struct QueryAgg {
-  QueryMetrics m;
-  std::unordered_map<std::string, std::size_t> variants;
-  const std::string* last_session = nullptr;
-  std::size_t session_serial = 0;
+// Sessions are numbered in the order the pass meets them, so "add once per session" is a
+// comparison with the last number added.
+void add_serial(std::vector<std::size_t>& serials, std::size_t serial) {
+  if (serials.empty() || serials.back() != serial) serials.push_back(serial);
+}
+
+std::size_t distinct(std::vector<std::size_t>& serials) {
+  std::sort(serials.begin(), serials.end());
+  return static_cast<std::size_t>(std::unique(serials.begin(), serials.end()) - serials.begin());
+}
+
+// One exact query text in one locale; grouped into QueryMetrics once every query is known.
+struct RawQuery {
+  std::string locale, text;
+  std::size_t searches = 0, zero = 0, clicked = 0, refined = 0, abandoned = 0;
+  std::vector<std::size_t> sessions;
 };
 
-struct GapAgg {
-  ContentGap g;
-  std::unordered_map<std::string, std::size_t> variants;
+// One exact zero-result query or escalated question.
+struct RawGap {
+  std::string locale, text;
+  std::size_t zero = 0, escalated = 0;
+  std::vector<std::size_t> sessions, ticket_sessions;
   std::map<std::string, double> votes;
-  std::size_t session_serial = 0, ticket_serial = 0;
 };
 
 struct GroupAgg {
@@ -227,8 +285,9 @@ class Builder {
 
   std::unordered_map<std::string, std::optional<ArticleMeta>> meta_cache_;
   std::unordered_map<std::string, ArticleMetrics> articles_;
-  std::unordered_map<std::string, QueryAgg> queries_;
-  std::unordered_map<std::string, GapAgg> gaps_;
+  std::unordered_map<std::string, RawQuery> queries_;
+  std::unordered_map<std::string, RawGap> gaps_;
+  void gap_evidence(RawGap& g, const std::vector<Row>& rows, std::size_t i);
   std::unordered_map<std::string, GroupAgg> journeys_, locales_, audiences_, time_;
   GroupAgg totals_;
 };
@@ -251,6 +310,19 @@ std::string Builder::article_journey(const Row& r) {
   const auto& m = meta(r.article);
   if (m && !m->journey.empty()) return m->journey;
   return r.journey.empty() ? kUnknown : r.journey;
+}
+
+void Builder::gap_evidence(RawGap& g, const std::vector<Row>& rows, std::size_t i) {
+  add_serial(g.sessions, serial_);
+  for (std::size_t k = i + 1; k < rows.size(); ++k) {
+    const Row& later = rows[k];
+    if (later.ts - rows[i].ts > o_.deflection_window_ms) break;
+    if (has_article(later) && later.r_journey != kUnknown) g.votes[later.r_journey] += 0.5;
+    if (later.type == EventType::kTicket) {
+      if (!later.journey.empty()) g.votes[later.journey] += 1;
+      add_serial(g.ticket_sessions, serial_);
+    }
+  }
 }
 
 void Builder::process_session(std::vector<Row>& rows) {
@@ -386,41 +458,24 @@ void Builder::process_session(std::vector<Row>& rows) {
             ++a.impressions;
           }
         const std::string locale = analyzer_locale(r);
-        const std::string key = normalizer_.key(locale, r.query);
-        std::string group_key = locale + '\x1f' + key;
-        QueryAgg& q = queries_[group_key];
-        if (q.m.searches == 0) {
-          q.m.key = key;
-          q.m.locale = locale;
-        }
-        ++q.m.searches;
-        if (q.session_serial != serial_) q.session_serial = serial_, ++q.m.sessions;
-        q.m.zero_results += zero;
-        q.m.clicked += r.clicked;
-        q.m.refined += refined;
-        q.m.abandoned += abandoned;
-        ++q.variants[r.query];
-        if (zero && !key.empty()) {
-          GapAgg& g = gaps_[group_key];
-          if (g.g.zero_result_searches + g.g.escalated_questions == 0) {
-            g.g.key = key;
-            g.g.locale = locale;
-          }
-          ++g.g.zero_result_searches;
-          ++g.variants[r.query];
-          if (g.session_serial != serial_) g.session_serial = serial_, ++g.g.sessions;
-          // Evidence: what this session read next, what its ticket was about, what it filtered.
+        const std::string raw_key = locale + '\x1f' + r.query;
+        RawQuery& q = queries_[raw_key];
+        if (q.searches == 0) q.locale = locale, q.text = r.query;
+        ++q.searches;
+        add_serial(q.sessions, serial_);
+        q.zero += zero;
+        q.clicked += r.clicked;
+        q.refined += refined;
+        q.abandoned += abandoned;
+        if (zero) {
+          RawGap& g = gaps_[raw_key];
+          if (g.zero + g.escalated == 0) g.locale = locale, g.text = r.query;
+          ++g.zero;
+          // Evidence: what the search filtered on, what the session read next, what its ticket
+          // was about.
           if (!r.journey.empty()) g.votes[r.journey] += 1;
           else if (r.r_journey != kUnknown) g.votes[r.r_journey] += 1;
-          for (std::size_t k = i + 1; k < rows.size(); ++k) {
-            const Row& later = rows[k];
-            if (later.ts - r.ts > o_.deflection_window_ms) break;
-            if (has_article(later) && later.r_journey != kUnknown) g.votes[later.r_journey] += 0.5;
-            if (later.type == EventType::kTicket) {
-              if (!later.journey.empty()) g.votes[later.journey] += 1;
-              if (g.ticket_serial != serial_) g.ticket_serial = serial_, ++g.g.ticket_sessions;
-            }
-          }
+          gap_evidence(g, rows, i);
         }
         break;
       }
@@ -450,26 +505,11 @@ void Builder::process_session(std::vector<Row>& rows) {
         }
         if (r.escalated == 1) {
           const std::string locale = analyzer_locale(r);
-          const std::string key = normalizer_.key(locale, r.question);
-          if (key.empty()) break;
-          GapAgg& g = gaps_[locale + '\x1f' + key];
-          if (g.g.zero_result_searches + g.g.escalated_questions == 0) {
-            g.g.key = key;
-            g.g.locale = locale;
-          }
-          ++g.g.escalated_questions;
-          ++g.variants[r.question];
-          if (g.session_serial != serial_) g.session_serial = serial_, ++g.g.sessions;
+          RawGap& g = gaps_[locale + '\x1f' + r.question];
+          if (g.zero + g.escalated == 0) g.locale = locale, g.text = r.question;
+          ++g.escalated;
           if (r.r_journey != kUnknown) g.votes[r.r_journey] += 1;
-          for (std::size_t k = i + 1; k < rows.size(); ++k) {
-            const Row& later = rows[k];
-            if (later.ts - r.ts > o_.deflection_window_ms) break;
-            if (has_article(later) && later.r_journey != kUnknown) g.votes[later.r_journey] += 0.5;
-            if (later.type == EventType::kTicket) {
-              if (!later.journey.empty()) g.votes[later.journey] += 1;
-              if (g.ticket_serial != serial_) g.ticket_serial = serial_, ++g.g.ticket_sessions;
-            }
-          }
+          gap_evidence(g, rows, i);
         }
         break;
       }
@@ -590,13 +630,36 @@ Report Builder::run() {
   });
   if (report.articles.size() > top) report.articles.resize(top);
 
-  std::vector<QueryMetrics> all;
-  all.reserve(queries_.size());
+  // Group the exact queries (and gap questions) by their normalised keys.
+  for (const auto& [k, q] : queries_) normalizer_.add(q.locale, q.text);
+  for (const auto& [k, g] : gaps_) normalizer_.add(g.locale, g.text);
+  normalizer_.finish();
+  struct Group {
+    QueryMetrics m;
+    std::vector<std::size_t> sessions;
+  };
+  std::map<std::string, Group> grouped;
   for (auto& [k, q] : queries_) {
-    q.m.variants = sorted_variants(q.variants);
-    q.m.text = q.m.variants.empty() ? q.m.key : q.m.variants.front().first;
-    if (q.m.variants.size() > 5) q.m.variants.resize(5);
-    all.push_back(std::move(q.m));
+    const std::string key = normalizer_.key(q.locale, q.text);
+    Group& g = grouped[q.locale + '\x1f' + key];
+    g.m.key = key;
+    g.m.locale = q.locale;
+    g.m.searches += q.searches;
+    g.m.zero_results += q.zero;
+    g.m.clicked += q.clicked;
+    g.m.refined += q.refined;
+    g.m.abandoned += q.abandoned;
+    g.m.variants.emplace_back(q.text, q.searches);
+    g.sessions.insert(g.sessions.end(), q.sessions.begin(), q.sessions.end());
+  }
+  std::vector<QueryMetrics> all;
+  all.reserve(grouped.size());
+  for (auto& [k, g] : grouped) {
+    g.m.sessions = distinct(g.sessions);
+    g.m.variants = sorted_variants(g.m.variants);
+    g.m.text = g.m.variants.front().first;
+    if (g.m.variants.size() > 5) g.m.variants.resize(5);
+    all.push_back(std::move(g.m));
   }
   auto by = [&](auto better) {
     std::vector<QueryMetrics> v;
@@ -627,17 +690,40 @@ Report Builder::run() {
   for (auto* list : {&report.queries, &report.zero_result_queries, &report.low_click_queries})
     if (list->size() > top) list->resize(top);
 
-  for (auto& [k, g] : gaps_) {
-    if (g.g.zero_result_searches + g.g.escalated_questions < o_.min_gap_count) continue;
-    auto variants = sorted_variants(g.variants);
-    g.g.text = variants.empty() ? g.g.key : variants.front().first;
-    if (!g.votes.empty()) {
-      auto best = std::max_element(g.votes.begin(), g.votes.end(),
-                                   [](const auto& a, const auto& b) { return a.second < b.second; });
-      g.g.journey = best->first;
-      g.g.journey_basis = "sessions";
+  struct GapGroup {
+    ContentGap g;
+    std::vector<std::pair<std::string, std::size_t>> variants;
+    std::vector<std::size_t> sessions, ticket_sessions;
+    std::map<std::string, double> votes;
+  };
+  std::map<std::string, GapGroup> gap_groups;
+  for (auto& [k, raw] : gaps_) {
+    const std::string key = normalizer_.key(raw.locale, raw.text);
+    if (key.empty()) continue;  // nothing but punctuation: no gap to write about
+    GapGroup& gg = gap_groups[raw.locale + '\x1f' + key];
+    gg.g.key = key;
+    gg.g.locale = raw.locale;
+    gg.g.zero_result_searches += raw.zero;
+    gg.g.escalated_questions += raw.escalated;
+    gg.variants.emplace_back(raw.text, raw.zero + raw.escalated);
+    gg.sessions.insert(gg.sessions.end(), raw.sessions.begin(), raw.sessions.end());
+    gg.ticket_sessions.insert(gg.ticket_sessions.end(), raw.ticket_sessions.begin(), raw.ticket_sessions.end());
+    for (const auto& [journey, v] : raw.votes) gg.votes[journey] += v;
+  }
+  for (auto& [k, gg] : gap_groups) {
+    if (gg.g.zero_result_searches + gg.g.escalated_questions < o_.min_gap_count) continue;
+    gg.g.text = sorted_variants(gg.variants).front().first;
+    gg.g.sessions = distinct(gg.sessions);
+    gg.g.ticket_sessions = distinct(gg.ticket_sessions);
+    if (!gg.votes.empty()) {
+      // Most votes; ties go to the alphabetically first journey, so reports are stable.
+      auto best = gg.votes.begin();
+      for (auto it = gg.votes.begin(); it != gg.votes.end(); ++it)
+        if (it->second > best->second) best = it;
+      gg.g.journey = best->first;
+      gg.g.journey_basis = "sessions";
     }
-    report.content_gaps.push_back(std::move(g.g));
+    report.content_gaps.push_back(std::move(gg.g));
   }
   std::sort(report.content_gaps.begin(), report.content_gaps.end(), [](const auto& a, const auto& b) {
     const auto na = a.zero_result_searches + a.escalated_questions;

@@ -23,6 +23,10 @@ std::string pct(std::optional<double> v, const char* none = "-") {
   return v ? fixed(*v * 100.0, 1) + "%" : none;
 }
 
+std::string count(std::size_t n, const char* singular, const char* plural) {
+  return std::to_string(n) + " " + (n == 1 ? singular : plural);
+}
+
 std::string duration(std::int64_t ms) {
   if (ms % 3600000 == 0) return std::to_string(ms / 3600000) + "h";
   if (ms % 60000 == 0) return std::to_string(ms / 60000) + "m";
@@ -471,14 +475,14 @@ std::string report_to_text(const Report& r) {
   if (!r.audience_filter.empty()) filters += " audience=" + r.audience_filter;
   if (!filters.empty()) out += "; filters:" + filters;
   out += "\n\nOverview\n";
-  out += "  " + std::to_string(t.sessions) + " sessions, " + std::to_string(t.searches) + " searches (" +
+  out += "  " + count(t.sessions, "session", "sessions") + ", " + count(t.searches, "search", "searches") + " (" +
          pct(ratio(t.zero_result_searches, t.searches)) + " with zero results, " +
          pct(ratio(t.clicked_searches, t.searches)) + " clicked, " + std::to_string(t.refined_searches) +
          " refined, " + std::to_string(t.abandoned_searches) + " abandoned)\n";
-  out += "  " + std::to_string(t.clicks) + " clicks, " + std::to_string(t.views) + " views, helpful " +
-         helpful_cell(t.helpful_yes, t.helpful_no) + ", " + std::to_string(t.bot_answers) + " bot answers (" +
+  out += "  " + count(t.clicks, "click", "clicks") + ", " + count(t.views, "view", "views") + ", helpful " +
+         helpful_cell(t.helpful_yes, t.helpful_no) + ", " + count(t.bot_answers, "bot answer", "bot answers") + " (" +
          std::to_string(t.bot_accepted) + " accepted, " + std::to_string(t.bot_escalated) + " escalated), " +
-         std::to_string(t.tickets) + " tickets\n";
+         count(t.tickets, "ticket", "tickets") + "\n";
   out += "  deflection " + pct(t.deflection.rate()) + ": " + std::to_string(t.deflection.deflected) + " of " +
          std::to_string(t.deflection.deflected + t.deflection.ticketed) +
          " sessions that read an article opened no ticket within " + duration(r.deflection_window_ms);

@@ -93,8 +93,29 @@ std::string replace_emails(const std::string& s) {
 
 // ---- IBAN -----------------------------------------------------------------------------------
 
+// IBAN length per country (SWIFT IBAN registry). Knowing the length keeps the words after an
+// IBAN out of it: "ES91 2100 0418 4502 0005 1332 por favor" would otherwise have a 1-in-97
+// chance of passing the check with "PORFAVOR" appended.
+std::size_t iban_length(std::string_view country) {
+  static const std::pair<const char*, std::size_t> kLengths[] = {
+      {"AD", 24}, {"AE", 23}, {"AL", 28}, {"AT", 20}, {"AZ", 28}, {"BA", 20}, {"BE", 16}, {"BG", 22},
+      {"BH", 22}, {"BR", 29}, {"BY", 28}, {"CH", 21}, {"CR", 22}, {"CY", 28}, {"CZ", 24}, {"DE", 22},
+      {"DK", 18}, {"DO", 28}, {"EE", 20}, {"EG", 29}, {"ES", 24}, {"FI", 18}, {"FO", 18}, {"FR", 27},
+      {"GB", 22}, {"GE", 22}, {"GI", 23}, {"GL", 18}, {"GR", 27}, {"GT", 28}, {"HR", 21}, {"HU", 28},
+      {"IE", 22}, {"IL", 23}, {"IQ", 23}, {"IS", 26}, {"IT", 27}, {"JO", 30}, {"KW", 30}, {"KZ", 20},
+      {"LB", 28}, {"LC", 32}, {"LI", 21}, {"LT", 20}, {"LU", 20}, {"LV", 21}, {"LY", 25}, {"MC", 27},
+      {"MD", 24}, {"ME", 22}, {"MK", 19}, {"MR", 27}, {"MT", 31}, {"MU", 30}, {"NL", 18}, {"NO", 15},
+      {"PK", 24}, {"PL", 28}, {"PS", 29}, {"PT", 25}, {"QA", 29}, {"RO", 24}, {"RS", 22}, {"SA", 24},
+      {"SC", 31}, {"SD", 18}, {"SE", 24}, {"SI", 19}, {"SK", 24}, {"SM", 27}, {"ST", 25}, {"SV", 28},
+      {"TL", 23}, {"TN", 24}, {"TR", 26}, {"UA", 29}, {"VA", 22}, {"VG", 24}, {"XK", 20}};
+  for (const auto& [code, length] : kLengths)
+    if (country == code) return length;
+  return 0;
+}
+
 bool iban_checksum_ok(const std::string& compact) {
   if (compact.size() < 15 || compact.size() > 34) return false;
+  if (compact.size() != iban_length(std::string_view(compact).substr(0, 2))) return false;
   std::string rearranged = compact.substr(4) + compact.substr(0, 4);
   unsigned remainder = 0;
   for (char c : rearranged) {
@@ -187,6 +208,20 @@ bool luhn_ok(const std::string& digits) {
   return sum % 10 == 0;
 }
 
+// A card number: passes Luhn, and its length fits an issuer prefix (Visa 4..., Mastercard 2/5...,
+// Amex 34/37, Diners 30/36/38, Discover and UnionPay 6...), so a Luhn-valid 13-digit phone number
+// is still a phone number.
+bool is_card_number(const std::string& d) {
+  if (d.size() < 13 || d.size() > 19 || !luhn_ok(d)) return false;
+  const char first = d[0];
+  const std::string two = d.substr(0, 2);
+  if (first < '2' || first > '6') return false;
+  if (d.size() == 13) return first == '4';
+  if (d.size() == 14) return two == "30" || two == "36" || two == "38";
+  if (d.size() == 15) return two == "34" || two == "37";
+  return true;
+}
+
 std::string digits_of(const std::string& s, const NumberRun& run, std::size_t g0, std::size_t g1) {
   std::string d;
   for (std::size_t g = g0; g < g1; ++g) d.append(s, run.groups[g].first, run.groups[g].second - run.groups[g].first);
@@ -274,11 +309,12 @@ std::string replace_numbers(const std::string& s) {
       continue;
     } else {
       // A card: the whole run, or the longest window of groups, with 13-19 digits passing Luhn.
-      bool card_seps = all_seps(run, " -");
+      // A leading '+' or '(' is how phone numbers are written, never card numbers.
+      const bool card_seps = all_seps(run, " -") && !run.plus && s[run.begin] != '(';
       for (std::size_t len = run.groups.size(); len >= 1 && replacement.empty() && card_seps; --len) {
         for (std::size_t g0 = 0; g0 + len <= run.groups.size(); ++g0) {
           const std::string d = digits_of(s, run, g0, g0 + len);
-          if (d.size() < 13 || d.size() > 19 || !luhn_ok(d)) continue;
+          if (!is_card_number(d)) continue;
           replacement = "<card>";
           rep_begin = g0 == 0 ? run.begin : run.groups[g0].first;
           rep_end = run.groups[g0 + len - 1].second;

@@ -314,7 +314,8 @@ Result<Recorded> EventStore::record_json(std::string_view json) {
 }
 
 Result<ImportReport> EventStore::import_jsonl(std::istream& in, const std::string& source_name,
-                                              std::size_t batch_size) {
+                                              std::size_t batch_size,
+                                              const std::function<void(std::size_t)>& on_progress) {
   if (batch_size == 0) batch_size = 1;
   ImportReport report;
   std::vector<Event> batch;
@@ -340,6 +341,7 @@ Result<ImportReport> EventStore::import_jsonl(std::istream& in, const std::strin
     report.duplicates += outcome->duplicates;
     batch.clear();
     batch_lines.clear();
+    if (on_progress) on_progress(report.lines);
     return Status::Ok();
   };
   try {
