@@ -3,7 +3,10 @@
 #include <cstdio>
 #include <iostream>
 
+#include <filesystem>
+
 #include "commands/commands.hpp"
+#include "commands/track_common.hpp"
 #include "helpmark/audit.hpp"
 #include "output.hpp"
 
@@ -21,6 +24,7 @@ struct AuditCommand {
   std::string severity = "info";
   std::string fail_on = "error";
   std::string source_hash_of;
+  std::string store;
   bool list_checks = false;
 };
 
@@ -80,6 +84,17 @@ int run_audit_command(const AuditCommand& cmd) {
   options.checks = cmd.checks;
   parse_audit_severity(cmd.severity, options.min_severity);
   options.taxonomy_dir = cmd.taxonomy;
+  // Effectiveness needs tracking data: --store, else the default store when it exists.
+  if (!cmd.store.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(cmd.store, ec))
+      return report_error(Status(ErrorCode::kNotFound, cmd.store + ": no event store there; record events with "
+                                                                   "`helpmark track` or leave out --store"),
+                          json);
+    options.tracking_store = cmd.store;
+  } else if (std::error_code ec; std::filesystem::is_regular_file(default_store_path(), ec)) {
+    options.tracking_store = default_store_path();
+  }
 
   const bool progress = stderr_is_terminal() && !json;
   if (progress) std::cerr << "helpmark: reading " << cmd.articles << " ..." << std::flush;
@@ -141,6 +156,7 @@ void register_audit(CLI::App& app, int& exit_code) {
       "  helpmark audit --format markdown > audit.md       # paste into a ticket\n"
       "  helpmark audit --format sarif > audit.sarif       # code-review tools (SARIF 2.1.0)\n"
       "  helpmark audit --fail-on warning                  # stricter CI gate\n"
+      "  helpmark audit --store .helpmark/events.sqlite    # with effectiveness (tracking data)\n"
       "  helpmark audit --list-checks                      # every check id and what to do");
   sub->add_option("articles", cmd->articles, "Folder of .md articles")->capture_default_str();
   sub->add_option("--taxonomy", cmd->taxonomy, "Folder holding journeys.yaml (and audit.yaml)")->capture_default_str();
@@ -166,6 +182,9 @@ void register_audit(CLI::App& app, int& exit_code) {
   sub->add_option("--source-hash", cmd->source_hash_of,
                   "Print the source hash of article ID (record it in a translation as\n"
                   "`audit: {source_hash: ...}`) and exit");
+  sub->add_option("--store", cmd->store,
+                  "Event store for the effectiveness checks (default: $HELPMARK_STORE, else\n"
+                  ".helpmark/events.sqlite when it exists; without one they are skipped)");
   sub->add_flag("--list-checks", cmd->list_checks, "List every check with its severity and what to do, and exit");
   sub->callback([cmd, &exit_code] { exit_code = run_audit_command(*cmd); });
 }

@@ -68,6 +68,7 @@ struct AuditConfig {
   bool coverage_summary = true;               ///< One info line per other locale.
 
   // effectiveness (only with a tracking store).
+  int window_days = 90;                     ///< Events of these days up to as_of; 0 = all.
   std::size_t min_views = 50;               ///< Articles with fewer views are not judged.
   double min_helpful_ratio = 0.5;           ///< Below this share of "helpful: yes" is flagged.
   double max_ticket_rate = 0.3;             ///< Above this share of tickets after a view.

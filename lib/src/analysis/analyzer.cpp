@@ -43,9 +43,11 @@ const icu::Normalizer2& nfc() {
   return *n;
 }
 
-// Removes the combining diacritical marks U+0300..U+036F that Latin, Greek and Cyrillic
-// letters decompose into. Marks that change meaning elsewhere (Japanese dakuten U+3099/309A,
-// Thai vowel signs, Arabic harakat) are outside that block and stay.
+// Removes the marks people leave out when they type: the combining diacritical marks
+// U+0300..U+036F that Latin, Greek and Cyrillic letters decompose into, the optional Arabic
+// vowel marks (harakat U+064B..U+065F, U+0670) and tatweel (U+0640), and Hebrew points
+// (U+0591..U+05C7). Marks that change meaning (Japanese dakuten U+3099/U+309A, Thai vowel
+// signs, Devanagari matras) stay.
 std::string strip_diacritics(const icu::UnicodeString& normalized) {
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeString decomposed = nfd().normalize(normalized, status);
@@ -53,7 +55,8 @@ std::string strip_diacritics(const icu::UnicodeString& normalized) {
   bool changed = false;
   for (int32_t i = 0; i < decomposed.length(); ++i) {
     char16_t c = decomposed.charAt(i);
-    if (c >= 0x0300 && c <= 0x036F) {
+    if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x064B && c <= 0x065F) || c == 0x0670 || c == 0x0640 ||
+        (c >= 0x0591 && c <= 0x05C7 && c != 0x05BE && c != 0x05C0 && c != 0x05C3 && c != 0x05C6)) {
       changed = true;
       continue;
     }

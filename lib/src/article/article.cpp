@@ -161,7 +161,7 @@ std::optional<Article> parse_article(std::string_view text_in, const std::string
       fm.warning(fm.line_of(kv.first), "unknown field `" + key + "` is ignored; known fields: " +
                                            "id, title, journey, subtopic, locale, audience, summary, "
                                            "tags, questions, related, owner, reviewed, review_every, "
-                                           "translation_of, status");
+                                           "translation_of, status, audit");
   }
 
   auto field = [&](const char* name) { return root[name]; };

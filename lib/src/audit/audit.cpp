@@ -159,7 +159,10 @@ std::string list_names(const std::vector<std::string>& names, std::size_t limit)
 Context::Context(const ArticleSet& set_in, const Taxonomy& taxonomy_in, const AuditOptions& options_in,
                  long as_of)
     : set(set_in), taxonomy(taxonomy_in), options(options_in), config(options_in.config), as_of_days(as_of) {
-  for (const auto& a : set.articles) by_id_.emplace(a.id, &a);
+  for (const auto& a : set.articles) {
+    by_id_.emplace(a.id, &a);
+    by_path_.emplace(a.path, &a);
+  }
   for (const auto& a : set.articles)
     if (!a.translation_of.empty() && a.translation_of != a.id) translations_[a.translation_of].push_back(&a);
 
@@ -247,7 +250,7 @@ void Context::emit_file(std::string_view check, const std::string& path, int lin
   f.check = std::string(check);
   f.path = path;
   f.line = line;
-  f.in_taxonomy = true;
+  f.in_taxonomy = !path.empty();
   f.journey = journey;
   f.locale = locale;
   f.message = std::move(message);
@@ -255,6 +258,10 @@ void Context::emit_file(std::string_view check, const std::string& path, int lin
 }
 
 void Context::emit_invalid(std::string_view check, const Diagnostic& d) {
+  if (auto it = by_path_.find(d.path); it != by_path_.end()) {  // a warning about a loaded article
+    emit(check, it->second, d.line, d.message);
+    return;
+  }
   Finding f;
   f.check = std::string(check);
   f.path = d.path;
@@ -308,7 +315,7 @@ bool finding_less(const Finding& a, const Finding& b) {
   // Findings without an owner (the taxonomy, unreadable files) come last.
   auto key = [](const Finding& f) {
     return std::make_tuple(f.owner.empty(), std::cref(f.owner), f.journey.empty(), std::cref(f.journey),
-                           std::cref(f.path), f.line, std::cref(f.check), std::cref(f.message));
+                           f.in_taxonomy, std::cref(f.path), f.line, std::cref(f.check), std::cref(f.message));
   };
   return key(a) < key(b);
 }

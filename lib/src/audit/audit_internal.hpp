@@ -58,7 +58,8 @@ class Context {
 
   /// Reports a finding about `article` (nullptr for the taxonomy or the whole base).
   void emit(std::string_view check, const Article* article, int line, std::string message);
-  /// Reports a finding located in a file that is not an article (journeys.yaml, audit.yaml).
+  /// Reports a finding located in a taxonomy file (journeys.yaml, audit.yaml), or in no file
+  /// when `path` is empty.
   void emit_file(std::string_view check, const std::string& path, int line,
                  const std::string& journey, std::string message, const std::string& locale = {});
   /// Reports a finding for a file that failed to load (no Article).
@@ -81,6 +82,7 @@ class Context {
   void add(Finding finding, const std::vector<std::string>* article_ignore);
 
   std::unordered_map<std::string_view, const Article*> by_id_;
+  std::unordered_map<std::string_view, const Article*> by_path_;
   std::unordered_map<std::string_view, std::vector<const Article*>> translations_;
   std::vector<std::string> taxonomy_lines_;
 };

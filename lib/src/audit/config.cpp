@@ -191,7 +191,9 @@ Result<AuditConfig> AuditConfig::parse(std::string_view yaml, const std::string&
     }
     if (const auto eff = root["effectiveness"]) {
       expect_map(eff, "effectiveness");
-      check_keys(eff, "effectiveness", {"min_views", "min_helpful_ratio", "max_ticket_rate", "min_zero_result_searches"});
+      check_keys(eff, "effectiveness",
+                 {"window", "min_views", "min_helpful_ratio", "max_ticket_rate", "min_zero_result_searches"});
+      if (eff["window"]) config.window_days = interval(eff["window"], "effectiveness.window");
       if (eff["min_views"]) config.min_views = count(eff["min_views"], "effectiveness.min_views");
       if (eff["min_helpful_ratio"]) config.min_helpful_ratio = ratio(eff["min_helpful_ratio"], "effectiveness.min_helpful_ratio");
       if (eff["max_ticket_rate"]) config.max_ticket_rate = ratio(eff["max_ticket_rate"], "effectiveness.max_ticket_rate");

@@ -1,11 +1,75 @@
-// Effectiveness needs per-article metrics from a tracking store; this build has none yet.
+// Effectiveness, from a tracking store (helpmark/tracking.hpp): much-viewed articles that
+// readers rate unhelpful or that are followed by tickets, and frequent searches that find
+// nothing. Only the events of the `effectiveness.window` days before the audit date count, so
+// an article rewritten long ago is not judged by its old version.
+#include <algorithm>
+#include <cstdio>
+
 #include "audit/audit_internal.hpp"
+#include "helpmark/tracking.hpp"
+#include "util/text.hpp"
 
 namespace helpmark::audit {
+namespace {
 
-bool check_effectiveness(Context&, std::string& error) {
-  error = "effectiveness checks need tracking support, which this build does not have";
-  return false;
+// A helpful ratio from fewer votes says little.
+constexpr std::size_t kMinVotes = 5;
+
+std::string percent(double ratio) { return std::to_string(static_cast<int>(ratio * 100 + 0.5)) + "%"; }
+
+}  // namespace
+
+bool check_effectiveness(Context& ctx, std::string& error) {
+  tracking::StoreOptions store_options;
+  store_options.read_only = true;
+  store_options.create = false;
+  auto store = tracking::EventStore::open(ctx.options.tracking_store, store_options);
+  if (!store.ok()) {
+    error = store.status().message();
+    return false;
+  }
+  const AuditConfig& config = ctx.config;
+  tracking::ReportOptions options;
+  constexpr std::int64_t kDay = 24LL * 3600 * 1000;
+  options.to_ms = (ctx.as_of_days + 1) * kDay;  // the whole audit day
+  if (config.window_days > 0) options.from_ms = *options.to_ms - config.window_days * kDay;
+  options.top = 0;  // every article and every gap
+  options.min_gap_count = std::max<std::size_t>(1, config.min_zero_result_searches);
+  options.default_locale = ctx.taxonomy.default_locale();
+  auto report = store->report(options);
+  if (!report.ok()) {
+    error = report.status().message();
+    return false;
+  }
+  const std::string window = config.window_days > 0 ? "in the " + std::to_string(config.window_days) + " days to " +
+                                                           text::iso_date_from_days(ctx.as_of_days)
+                                                     : std::string("in the store");
+  for (const auto& m : report->articles) {
+    const Article* a = ctx.find(m.article);
+    if (!a || a->status == ArticleStatus::kArchived || m.views < config.min_views) continue;
+    const std::size_t votes = m.helpful_yes + m.helpful_no;
+    if (auto helpful = m.helpful_ratio(); helpful && votes >= kMinVotes && *helpful < config.min_helpful_ratio)
+      ctx.emit("effectiveness/unhelpful", a, 1,
+               std::to_string(m.views) + " views " + window + ", but only " + percent(*helpful) + " of " +
+                   std::to_string(votes) + " readers found it helpful (threshold " + percent(config.min_helpful_ratio) +
+                   "); read the feedback reasons (helpmark report) and rewrite the answer");
+    const std::size_t settled = m.deflection.deflected + m.deflection.ticketed;
+    if (auto rate = tracking::ratio(m.deflection.ticketed, settled); rate && *rate > config.max_ticket_rate)
+      ctx.emit("effectiveness/tickets-after-view", a, 1,
+               percent(*rate) + " of " + std::to_string(settled) + " sessions that viewed it " + window +
+                   " opened a ticket afterwards (threshold " + percent(config.max_ticket_rate) +
+                   "); find what those tickets ask and answer it here");
+  }
+  for (const auto& gap : report->content_gaps) {
+    if (gap.zero_result_searches < config.min_zero_result_searches) continue;
+    const std::string journey = gap.journey == "unknown" ? std::string() : gap.journey;
+    ctx.emit_file("effectiveness/content-gap", "", 0, journey,
+                  "\"" + gap.text + "\" (" + gap.locale + ") found nothing " + std::to_string(gap.zero_result_searches) +
+                      " times " + window + "; write an article that answers it, or add the words to an article's "
+                      "`questions` or to the synonyms",
+                  gap.locale);
+  }
+  return true;
 }
 
 }  // namespace helpmark::audit

@@ -42,7 +42,8 @@ std::string summary_line(const AuditReport& report) {
 const char* owner_label(const Finding& f) { return f.owner.empty() ? "(no owner)" : f.owner.c_str(); }
 const char* journey_label(const Finding& f) {
   if (!f.journey.empty()) return f.journey.c_str();
-  return f.article_id.empty() ? "(whole knowledge base)" : "(no journey)";
+  if (f.in_taxonomy || f.path.empty()) return "(whole knowledge base)";
+  return f.article_id.empty() ? "(files that could not be read)" : "(no journey)";
 }
 
 std::string format_text(const AuditReport& report, const AuditFormatOptions& options) {
@@ -51,7 +52,7 @@ std::string format_text(const AuditReport& report, const AuditFormatOptions& opt
   for (const auto& f : report.findings) {
     const bool new_owner = !previous || previous->owner != f.owner;
     if (new_owner) out << (previous ? "\n" : "") << owner_label(f) << "\n";
-    if (new_owner || previous->journey != f.journey) out << "  " << journey_label(f) << "\n";
+    if (new_owner || std::string_view(journey_label(*previous)) != journey_label(f)) out << "  " << journey_label(f) << "\n";
     out << "    " << location(f, options) << ": " << audit_severity_name(f.severity) << ": " << f.message << " ["
         << f.check << "]\n";
     previous = &f;
@@ -83,7 +84,7 @@ std::string format_markdown(const AuditReport& report, const AuditFormatOptions&
   for (const auto& f : report.findings) {
     const bool new_owner = !previous || previous->owner != f.owner;
     if (new_owner) out << "\n### " << markdown_escape(owner_label(f)) << "\n";
-    if (new_owner || previous->journey != f.journey) out << "\n#### " << markdown_escape(journey_label(f)) << "\n\n";
+    if (new_owner || std::string_view(journey_label(*previous)) != journey_label(f)) out << "\n#### " << markdown_escape(journey_label(f)) << "\n\n";
     out << "- [ ] **" << audit_severity_name(f.severity) << "** `" << f.check << "` `" << location(f, options)
         << "`: " << markdown_escape(f.message) << "\n";
     previous = &f;

@@ -41,7 +41,7 @@ class Suggester {
     }
   }
 
-  // ", did you mean 'x'?" or "".
+  // The closest id, or "".
   std::string operator()(const std::string& id) {
     if (auto it = cache_.find(id); it != cache_.end()) return it->second;
     std::string& out = cache_[id];
@@ -60,14 +60,14 @@ class Suggester {
         }
       }
     }
-    if (hit) out = "; did you mean '" + *hit + "'?";
+    if (hit) out = *hit;
     return out;
   }
 
  private:
   std::vector<std::vector<const std::string*>> by_length_;
   std::map<std::string, std::string> cache_;
-  std::size_t budget_ = 50'000'000;  // character comparisons, about 0.1 s
+  std::size_t budget_ = 10'000'000;  // character comparisons, a few hundredths of a second
 };
 
 // Heading anchors as GitHub makes them: a repeated heading gets "-1", "-2" ...
@@ -100,23 +100,29 @@ class LinkChecker {
   }
 
  private:
+  // "; did you mean 'x'? ..." or the plain advice.
+  std::string advice(const std::string& id, const char* plain) {
+    const std::string hit = suggest_(id);
+    return hit.empty() ? std::string("; ") + plain : "; did you mean '" + hit + "'? Otherwise " + plain;
+  }
+
   void check_link(const Article& a, const Link& link) {
     const bool article_scheme = link.target.starts_with("article:");
+    const int line = line_of(a, link);
     if (link.article_id.empty()) {
       if (article_scheme)
-        ctx_.emit("links/broken-article", &a, link.line,
-                  "link '" + link.target + "' names no article id; write article:<id>");
+        ctx_.emit("links/broken-article", &a, line, "link '" + link.target + "' names no article id; write article:<id>");
       else
-        ctx_.emit("links/broken-file", &a, link.line,
+        ctx_.emit("links/broken-file", &a, line,
                   "link '" + link.target + "' points to a file that is not an article here; fix the path "
                   "(relative to this file) or link with article:<id>");
       return;
     }
     const Article* target = ctx_.find(link.article_id);
     if (!target) {
-      ctx_.emit("links/broken-article", &a, link.line,
+      ctx_.emit("links/broken-article", &a, line,
                 "link '" + link.target + "' points to article '" + link.article_id + "', which does not exist" +
-                    suggest_(link.article_id) + "; fix the id or remove the link");
+                    advice(link.article_id, "fix the id or remove the link"));
       return;
     }
     if (!link.anchor.empty()) {
@@ -124,12 +130,12 @@ class LinkChecker {
       if (std::find(anchors.begin(), anchors.end(), link.anchor) == anchors.end()) {
         for (auto& anchor : anchors) anchor.insert(0, "#");
         std::string known = anchors.empty() ? "it has no headings" : "its headings are " + list_names(anchors, 8);
-        ctx_.emit("links/broken-anchor", &a, link.line,
+        ctx_.emit("links/broken-anchor", &a, line,
                   "link '" + link.target + "' goes to heading #" + link.anchor + ", which '" + target->id +
                       "' does not have (" + known + "); point it at an existing heading or drop the #part");
       }
     }
-    check_target(a, *target, link.line, "link '" + link.target + "'");
+    check_target(a, *target, line, "link '" + link.target + "' points to '" + target->id + "', which");
   }
 
   void check_related(const Article& a, const std::string& id) {
@@ -137,34 +143,52 @@ class LinkChecker {
     const Article* target = ctx_.find(id);
     if (!target) {
       ctx_.emit("links/broken-related", &a, line,
-                "related article '" + id + "' does not exist" + suggest_(id) +
-                    "; replace it with an existing id or remove it from `related`");
+                "related article '" + id + "' does not exist" +
+                    advice(id, "replace it with an existing id or remove it from `related`"));
       return;
     }
-    check_target(a, *target, line, "related '" + id + "'");
+    check_target(a, *target, line, "related article '" + id + "'");
   }
 
+  // `what` names the link and ends so that "is archived" follows: "related article 'x'".
   void check_target(const Article& a, const Article& target, int line, const std::string& what) {
     if (&target == &a) return;
     if (target.status == ArticleStatus::kArchived) {
       ctx_.emit("links/archived-target", &a, line,
-                what + " points to '" + target.id + "', which is archived; link to the article that replaced it "
-                "or remove the link");
+                what + " is archived; link to the article that replaced it or remove the link");
       return;
     }
     if (target.status == ArticleStatus::kDraft && a.status == ArticleStatus::kPublished) {
       ctx_.emit("links/draft-target", &a, line,
-                what + " points to '" + target.id + "', a draft customers cannot open; publish it first or "
-                "remove the link");
+                what + " is a draft customers cannot open; publish it first or remove the link");
       return;
     }
     if (target.locale != a.locale) {
       const Article* own = ctx_.translation(ctx_.group_of(target), a.locale);
       if (own && own != &a && own->status == ArticleStatus::kPublished)
         ctx_.emit("links/other-locale", &a, line,
-                  what + " points to '" + target.id + "' (" + target.locale + ") although the " + a.locale +
-                      " version '" + own->id + "' exists; link to '" + own->id + "'");
+                  what + " is in " + target.locale + " although the " + a.locale + " version '" + own->id +
+                      "' exists; link to '" + own->id + "'");
     }
+  }
+
+  // The parser locates a link at the start of its top-level block (a whole list, say); the
+  // line that holds "](target" is where a writer has to look.
+  static int line_of(const Article& a, const Link& link) {
+    const std::string needle = "](" + link.target;
+    std::string_view body = a.body_markdown;
+    int line = a.body_first_line;
+    std::size_t pos = 0;
+    while (line < link.line && pos < body.size()) {
+      std::size_t eol = body.find('\n', pos);
+      if (eol == std::string_view::npos) return link.line;
+      pos = eol + 1;
+      ++line;
+    }
+    std::size_t hit = body.find(needle, pos);
+    if (hit == std::string_view::npos) return link.line;
+    for (std::size_t i = pos; i < hit; ++i) line += body[i] == '\n';
+    return line;
   }
 
   Context& ctx_;

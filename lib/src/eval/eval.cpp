@@ -269,6 +269,15 @@ Result<EvalReport> run_eval(const EvalOptions& options) {
   if (report.layers.empty()) report.layers = "none";
   report.layers += options.bm25 ? "; ranking bm25" : "; ranking language model";
 
+  std::map<std::string, std::string> groups;
+  auto group_of = [&](const std::string& id) -> std::string {
+    auto it = groups.find(id);
+    if (it != groups.end()) return it->second;
+    auto a = index->get(id);
+    std::string g = a.ok() && !a->translation_of.empty() ? a->translation_of : id;
+    groups[id] = g;
+    return g;
+  };
   std::vector<double> search_ms, answer_ms;
   std::vector<search::TrainingExample> examples;
   double sum_rr = 0, sum_ndcg = 0;
@@ -307,21 +316,29 @@ Result<EvalReport> run_eval(const EvalOptions& options) {
 
     if (!q.gold.empty()) {
       ++report.in_scope;
+      auto gold_groups_of_query = [&](const LabelledQuery& lq) {
+        std::set<std::string> g;
+        for (const auto& id : lq.gold) g.insert(group_of(id));
+        return g;
+      };
       std::size_t first = 0;
       double dcg = 0;
       const auto& hits = response->hits;
       for (std::size_t r = 0; r < hits.size() && r < 10; ++r) {
         const bool relevant = std::find(q.gold.begin(), q.gold.end(), hits[r].id) != q.gold.end() ||
-                              std::find(q.gold.begin(), q.gold.end(), hits[r].translation_group) != q.gold.end();
+                              std::find(q.gold.begin(), q.gold.end(), hits[r].translation_group) != q.gold.end() ||
+                              gold_groups_of_query(q).count(hits[r].translation_group) > 0;
         if (relevant) {
           if (!first) first = r + 1;
           dcg += 1.0 / std::log2(static_cast<double>(r) + 2.0);
         }
       }
-      // Translations are grouped, so at most one hit per acceptable group is possible.
-      std::set<std::string> gold_set(q.gold.begin(), q.gold.end());
+      // Translations are grouped, so at most one hit per acceptable group is possible: the
+      // ideal ranking has one relevant hit per distinct group among the gold ids.
+      std::set<std::string> gold_groups;
+      for (const auto& id : q.gold) gold_groups.insert(group_of(id));
       double idcg = 0;
-      for (std::size_t r = 0; r < std::min<std::size_t>(gold_set.size(), 10); ++r)
+      for (std::size_t r = 0; r < std::min<std::size_t>(gold_groups.size(), 10); ++r)
         idcg += 1.0 / std::log2(static_cast<double>(r) + 2.0);
       sum_ndcg += idcg > 0 ? std::min(1.0, dcg / idcg) : 0;
       if (first == 1) ++hit1;

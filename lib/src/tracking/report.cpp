@@ -557,11 +557,24 @@ Report Builder::run() {
   // Tickets up to one window past the range still decide whether a view in the range deflected.
   const std::int64_t ticket_until =
       to_ == INT64_MAX ? INT64_MAX : (INT64_MAX - to_ > o_.deflection_window_ms ? to_ + o_.deflection_window_ms : INT64_MAX);
+  // Walking the (session, ts) index avoids sorting the rows, which is several times faster when
+  // the range holds a good part of the store; for a narrow range, finding its rows by time and
+  // sorting those is cheaper than walking every session.
+  std::int64_t all_events = sql::query_int(db_, "SELECT count(*) FROM events");
+  std::int64_t in_range = 0;
+  {
+    sql::Stmt c(db_, "SELECT count(*) FROM events WHERE ts >= ?1 AND ts < ?2");
+    c.bind(1, from_);
+    c.bind(2, to_);
+    if (c.step()) in_range = c.int64(0);
+  }
+  const bool walk_sessions = in_range * 4 >= all_events;
   sql::Stmt s(db_,
-              "SELECT type, ts, session, id, locale, audience, journey, query, filters, total, "
-              "results, search_id, article, position, helpful, question, escalated, accepted "
-              "FROM events WHERE ts >= ?1 AND (ts < ?2 OR (type = 'ticket' AND ts <= ?3)) "
-              "ORDER BY session, ts, seq");
+              std::string("SELECT type, ts, session, id, locale, audience, journey, query, filters, total, "
+                          "results, search_id, article, position, helpful, question, escalated, accepted "
+                          "FROM events ") +
+                  (walk_sessions ? "INDEXED BY events_by_session " : "") +
+                  "WHERE ts >= ?1 AND (ts < ?2 OR (type = 'ticket' AND ts <= ?3)) ORDER BY session, ts, seq");
   s.bind(1, from_);
   s.bind(2, to_);
   s.bind(3, ticket_until);

@@ -159,6 +159,9 @@ Status EventStore::Impl::open() {
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
   try {
+    // Reports read the whole table in session order: memory-mapped reads and a larger page
+    // cache avoid a system call per page (several times faster on a million events).
+    sql::exec(db, "PRAGMA mmap_size=268435456; PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY");
     if (!options.read_only) {
       // Switching to WAL needs a moment of exclusive access; retry while another process
       // holds the file (busy_timeout covers most but not all of these cases).

@@ -1,0 +1,160 @@
+// Text analysis of real sentences in the nine languages of the multilingual knowledge base:
+// accent folding, stemming, Arabic vowel marks, segmentation of text written without spaces,
+// Japanese voiced marks and NFKC width folding.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "analysis/analyzer.hpp"
+#include "multilingual_util.hpp"
+
+using helpmark::analysis::Analyzer;
+using helpmark::analysis::Token;
+using helpmark::analysis::fold;
+
+namespace {
+
+std::vector<Token> tokenize(Analyzer& analyzer, std::string_view text) {
+  std::vector<Token> tokens;
+  analyzer.tokenize(text, tokens);
+  return tokens;
+}
+
+std::vector<std::string> folded_words(Analyzer& analyzer, std::string_view text) {
+  std::vector<std::string> out;
+  for (const auto& t : tokenize(analyzer, text)) out.push_back(t.folded);
+  return out;
+}
+
+std::set<std::string> index_terms(Analyzer& analyzer, std::string_view word) {
+  auto tokens = tokenize(analyzer, word);
+  REQUIRE_MESSAGE(tokens.size() == 1, "'" << word << "' is " << tokens.size() << " tokens");
+  std::vector<std::string> stems;
+  analyzer.stems(tokens[0], stems);
+  return {stems.begin(), stems.end()};
+}
+
+bool share_term(const std::string& locale, std::string_view a, std::string_view b) {
+  Analyzer analyzer(locale);
+  auto ta = index_terms(analyzer, a);
+  auto tb = index_terms(analyzer, b);
+  for (const auto& t : ta)
+    if (tb.count(t)) return true;
+  return false;
+}
+
+bool has(const std::vector<std::string>& words, const std::string& w) {
+  return std::find(words.begin(), words.end(), w) != words.end();
+}
+
+}  // namespace
+
+TEST_SUITE("multilingual/analysis") {
+  TEST_CASE("accent-free spellings share an index term with the accented word") {
+    CHECK(share_term("es", "devolución", "devolucion"));
+    CHECK(share_term("es", "contraseña", "contrasena"));
+    CHECK(share_term("fr", "remboursé", "rembourse"));
+    CHECK(share_term("fr", "réinitialiser", "reinitialiser"));
+    CHECK(share_term("de", "Rückerstattung", "ruckerstattung"));
+    CHECK(share_term("pt-BR", "devolução", "devolucao"));
+    CHECK(share_term("pt", "cartão", "cartao"));
+    // Different words stay different.
+    CHECK_FALSE(share_term("es", "devolución", "contraseña"));
+    CHECK_FALSE(share_term("de", "Rückerstattung", "Zahlung"));
+  }
+
+  TEST_CASE("inflected forms share a stem in each stemmed language") {
+    CHECK(share_term("en", "refunds", "refund"));
+    CHECK(share_term("en", "refunded", "refund"));
+    CHECK(share_term("es", "devoluciones", "devolución"));
+    CHECK(share_term("fr", "remboursements", "remboursement"));
+    CHECK(share_term("fr", "remboursé", "remboursement"));
+    CHECK(share_term("de", "Zahlungen", "Zahlung"));
+    CHECK(share_term("pt-BR", "devoluções", "devolução"));
+    CHECK_FALSE(share_term("en", "refund", "request"));
+  }
+
+  TEST_CASE("without stemming only the accents are folded") {
+    Analyzer es("es", /*stemming=*/false);
+    CHECK_FALSE(es.has_stemmer());
+    CHECK(index_terms(es, "Devoluciones") == std::set<std::string>{"devoluciones"});
+    CHECK(index_terms(es, "devolución") == std::set<std::string>{"devolucion"});
+  }
+
+  TEST_CASE("Arabic: vowel marks (harakat) and tatweel are folded away") {
+    CHECK(fold("اِسْتِرْدَاد") == "استرداد");
+    CHECK(fold("كَلِمَة") == "كلمة");
+    CHECK(fold("كـلمة") == "كلمة");  // tatweel
+    Analyzer ar("ar");
+    CHECK(folded_words(ar, "تَغْيِير كَلِمَة المُرُور") == folded_words(ar, "تغيير كلمة المرور"));
+    CHECK(folded_words(ar, "كيفية استرداد الأموال").size() == 3);
+    CHECK(share_term("ar", "اِسْتِرْدَاد", "استرداد"));
+    CHECK(share_term("ar", "المُرُور", "المرور"));
+    CHECK_FALSE(share_term("ar", "استرداد", "المرور"));
+  }
+
+  TEST_CASE("Japanese, Chinese and Thai written without spaces are split into words") {
+    Analyzer ja("ja");
+    auto title = folded_words(ja, "返金の申請方法");
+    CHECK(has(title, "返金"));
+    CHECK(has(title, "申請"));
+    CHECK(has(title, "方法"));
+    CHECK(folded_words(ja, "返金申請") == std::vector<std::string>{"返金", "申請"});
+    CHECK(has(folded_words(ja, "不正利用を防ぐガード機能"), "ガード"));
+
+    Analyzer zh("zh");
+    auto zh_title = folded_words(zh, "如何申请退款");
+    CHECK(zh_title.size() >= 3);
+    CHECK(has(zh_title, "申请"));
+    CHECK(has(zh_title, "退款"));
+    CHECK(folded_words(zh, "修改密码") == std::vector<std::string>{"修改", "密码"});
+
+    Analyzer th("th");
+    auto th_title = folded_words(th, "วิธีขอคืนเงิน");
+    CHECK(th_title.size() >= 3);
+    CHECK(has(th_title, "วิธี"));
+    CHECK(has(th_title, "เงิน"));
+    auto th_query = folded_words(th, "ขอคืนเงิน");
+    CHECK(th_query.size() >= 2);
+    for (const auto& w : th_query) CHECK_MESSAGE(has(th_title, w), w);
+  }
+
+  TEST_CASE("Japanese voiced marks (dakuten) are part of the word") {
+    CHECK(fold("ガード") != fold("カード"));
+    CHECK(fold("ガード") == "ガード");
+    CHECK(fold("バス") != fold("パス"));
+    Analyzer ja("ja");
+    CHECK_FALSE(share_term("ja", "ガード", "カード"));
+    CHECK(index_terms(ja, "ガード") == std::set<std::string>{"ガード"});
+  }
+
+  TEST_CASE("NFKC: fullwidth Latin and halfwidth katakana fold to their usual forms") {
+    CHECK(fold("ＡＢＣ") == "abc");
+    CHECK(fold("ｶﾀｶﾅ") == "カタカナ");
+    CHECK(fold("ｶｰﾄﾞ") == "カード");  // the halfwidth voiced mark joins its letter
+    Analyzer ja("ja");
+    CHECK(folded_words(ja, "ＰＩＮコード") == std::vector<std::string>{"pin", "コード"});
+    Analyzer en("en");
+    CHECK(folded_words(en, "ＲＥＦＵＮＤ ｒｅｑｕｅｓｔ") == std::vector<std::string>{"refund", "request"});
+    CHECK(share_term("en", "ＲＥＦＵＮＤＳ", "refund"));
+  }
+
+  TEST_CASE("every fixture article's title analyses to at least one searchable word") {
+    // A guard for the fixture itself: a title that analyses to nothing could not be found.
+    auto taxonomy = helpmark::Taxonomy::load(hmtest::kMlTaxonomy);
+    REQUIRE(taxonomy.ok());
+    auto set = helpmark::load_articles(hmtest::kMlArticles, taxonomy.value());
+    REQUIRE(set.ok());
+    CHECK(set->diagnostics.empty());
+    REQUIRE(set->articles.size() == hmtest::kMlArticleCount);
+    std::set<std::string> locales;
+    for (const auto& a : set->articles) {
+      locales.insert(a.locale);
+      Analyzer analyzer(a.locale);
+      std::size_t searchable = 0;
+      for (const auto& t : tokenize(analyzer, a.title)) searchable += !t.stopword;
+      CHECK_MESSAGE(searchable > 0, a.id);
+    }
+    CHECK(locales == std::set<std::string>{"en", "es", "fr", "de", "pt", "pt-BR", "ar", "ja", "zh", "th"});
+  }
+}
