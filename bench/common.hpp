@@ -159,7 +159,7 @@ inline std::vector<std::string> read_stopwords() {
 
 /// Prints the result for bench/run and returns the process exit code.
 inline int emit(const json& result) {
-  std::cout << result.dump(1) << std::endl;
+  std::cout << result.dump() << std::endl;
   return 0;
 }
 

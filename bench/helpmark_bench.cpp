@@ -58,6 +58,12 @@ int cmd_build(const bench::Args& args) {
     seconds.push_back(bench::ms_since(t0) / 1000.0);
     std::fprintf(stderr, "helpmark build %d/%d: %.2f s\n", i + 1, runs, seconds.back());
   }
+  for (std::size_t i = 0, shown = 0; i < last.diagnostics.size() && shown < 5; ++i)
+    if (last.diagnostics[i].severity == helpmark::Severity::kError) {
+      std::fprintf(stderr, "%s:%d: %s\n", last.diagnostics[i].path.c_str(), last.diagnostics[i].line,
+                   last.diagnostics[i].message.c_str());
+      ++shown;
+    }
   // Reading and parsing the Markdown alone, to tell it from the index writing.
   auto taxonomy = helpmark::Taxonomy::load(data / "taxonomy");
   if (!taxonomy.ok()) throw std::runtime_error(taxonomy.status().message());

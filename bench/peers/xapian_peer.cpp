@@ -121,16 +121,14 @@ struct Searcher {
 
     Xapian::Enquire enquire(db);
     enquire.set_weighting_scheme(weight);
-    Xapian::ValueCountMatchSpy journeys(kSlotJourney), subtopics(kSlotSubtopic), locales(kSlotLocale);
+    std::unique_ptr<Xapian::ValueCountMatchSpy> spies[3];
     auto run = [&](const std::string& text) {
       enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, qp.parse_query(text, flags), filter));
       enquire.clear_matchspies();
-      journeys = Xapian::ValueCountMatchSpy(kSlotJourney);
-      subtopics = Xapian::ValueCountMatchSpy(kSlotSubtopic);
-      locales = Xapian::ValueCountMatchSpy(kSlotLocale);
-      enquire.add_matchspy(&journeys);
-      enquire.add_matchspy(&subtopics);
-      enquire.add_matchspy(&locales);
+      for (Xapian::valueno slot : {kSlotJourney, kSlotSubtopic, kSlotLocale}) {
+        spies[slot] = std::make_unique<Xapian::ValueCountMatchSpy>(slot);
+        enquire.add_matchspy(spies[slot].get());
+      }
       return enquire.get_mset(0, 10, db.get_doccount());
     };
     Xapian::MSet mset = run(q.text);
@@ -141,7 +139,7 @@ struct Searcher {
       r.corrected = true;
     }
     std::size_t facet_values = 0;
-    for (auto* spy : {&journeys, &subtopics, &locales})
+    for (const auto& spy : spies)
       for (auto v = spy->values_begin(); v != spy->values_end(); ++v) facet_values += v.get_termfreq() > 0;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       const std::string doc_data = it.get_document().get_data();

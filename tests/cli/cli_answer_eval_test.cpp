@@ -282,7 +282,7 @@ TEST_SUITE("cli/eval") {
     CHECK(contains(accuracy.err, "answer accuracy"));
   }
 
-  TEST_CASE("eval: missing files exit 1 with a message; bad lines are reported") {
+  TEST_CASE("eval: missing files exit 1 with a message, bad lines are reported") {
     RunResult no_queries = helpmark_cli({"eval", (kEval / "articles.jsonl").string(), (kEval / "nope.jsonl").string()});
     HM_RUN_INFO(no_queries);
     CHECK(no_queries.exit_code == 1);
@@ -326,7 +326,7 @@ TEST_SUITE("cli/eval") {
 }
 
 TEST_SUITE("cli/calibrate") {
-  TEST_CASE("calibrate --dry-run --json reports and writes nothing; without it the index changes") {
+  TEST_CASE("calibrate --dry-run --json reports and writes nothing, without it the index changes") {
     MlCliKb kb;
     const std::string queries = (kEval / "kb-queries.jsonl").string();
     json dry = kb.run_json({"calibrate", queries, "--dry-run"});

@@ -75,7 +75,7 @@ TEST_SUITE("answer/model") {
     CHECK_FALSE(m.fitted_on.empty());
   }
 
-  TEST_CASE("predict: the logistic function of the weighted features; missing features count as 0") {
+  TEST_CASE("predict: the logistic function of the weighted features, missing features count as 0") {
     AnswerModel m;
     m.features = {"coverage", "top_norm"};
     m.weights = {-1.0, 2.0, 4.0};

@@ -45,7 +45,7 @@ std::vector<int> lines_of(const std::vector<Diagnostic>& diags) {
 }  // namespace
 
 TEST_SUITE("eval/queries-format") {
-  TEST_CASE("gold as a string, a list or null; qid as text or number; locale optional") {
+  TEST_CASE("gold as a string, a list or null, qid as text or number, locale optional") {
     std::vector<Diagnostic> diags;
     auto q = read_labelled_queries(kEvalData / "queries.jsonl", diags);
     REQUIRE(q.ok());
@@ -155,7 +155,7 @@ TEST_SUITE("eval/metrics") {
     CHECK(r.answer_p50_ms <= r.answer_p99_ms);
   }
 
-  TEST_CASE("misses_kept caps the misses kept; progress is reported per query") {
+  TEST_CASE("misses_kept caps the misses kept, progress is reported per query") {
     EvalOptions o = tiny();
     o.misses_kept = 1;
     std::vector<std::pair<std::size_t, std::size_t>> progress;
@@ -247,7 +247,7 @@ TEST_SUITE("eval/metrics") {
     CHECK(hmtest::fs::exists(o.workdir / "taxonomy/spelling/en.txt"));
   }
 
-  TEST_CASE("--calibrate: the answer model is cross-fitted on the queries; search metrics unchanged") {
+  TEST_CASE("--calibrate: the answer model is cross-fitted on the queries, search metrics unchanged") {
     EvalReport plain = run_ok(tiny());
     EvalOptions o = tiny();
     o.calibrate = true;

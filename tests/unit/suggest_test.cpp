@@ -53,7 +53,7 @@ TEST_SUITE("suggest") {
     for (std::size_t i = 1; i < list.size(); ++i) CHECK(order(list[i - 1].kind) <= order(list[i].kind));
   }
 
-  TEST_CASE("earlier words must be in the phrase; the last one is a prefix") {
+  TEST_CASE("earlier words must be in the phrase, the last one is a prefix") {
     MlKb kb;
     auto list = suggest(kb, "how to req");
     REQUIRE_FALSE(list.empty());
@@ -137,7 +137,7 @@ TEST_SUITE("suggest") {
     CHECK(suggest(kb, "zzzzqqq").empty());
   }
 
-  TEST_CASE("drafts are not suggested; a new article is, after reopening") {
+  TEST_CASE("drafts are not suggested, a new article is, after reopening") {
     MlKb kb(/*copy=*/true);
     hmtest::write_file(kb.articles_dir() / "en/orders/draft.md",
                        "---\nid: draft\ntitle: Warehouse opening hours\njourney: orders\nstatus: draft\n---\n\nSoon.\n");
