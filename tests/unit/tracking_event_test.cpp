@@ -102,6 +102,9 @@ TEST_SUITE("tracking/events") {
     auto c = accepted(R"({"type":"view","ts":"2026-11-01T10:00:01Z","session":"s","article":"x"})");
     CHECK(a.event.id == b.event.id);
     CHECK(a.event.id != c.event.id);
+    // Derived ids start with the time, so they sort by time (and the store's index grows at its end).
+    CHECK(a.event.id.substr(0, 12) == "01a1968d3900");  // 1793527200000 ms in hex
+    CHECK(a.event.id < c.event.id);
     auto given = accepted(R"({"type":"view","id":"evt-42","ts":"2026-11-01T10:00:00Z","session":"s","article":"x"})");
     CHECK(given.event.id == "evt-42");
   }

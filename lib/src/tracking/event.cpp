@@ -352,10 +352,15 @@ Result<Event> event_from_json(std::string_view text) {
 
 namespace detail {
 
-std::string derive_id(const Event& event) {
+std::string derive_id(const Event& event, std::int64_t ts_ms) {
+  // The time first (12 hex digits of milliseconds), then 80 bits of hash of the canonical JSON:
+  // live events then arrive in id order, so the UNIQUE index grows at its end instead of at
+  // random pages, which keeps writes fast on large stores.
   const std::string canonical = dump_line(to_ordered_json(event, false));
-  return text::hex64(text::fnv1a64(canonical)) +
-         text::hex64(text::fnv1a64(canonical, 0x9e3779b97f4a7c15ULL));
+  char prefix[32];
+  std::snprintf(prefix, sizeof prefix, "%012llx", static_cast<unsigned long long>(ts_ms) & 0xFFFFFFFFFFFFULL);
+  return prefix + text::hex64(text::fnv1a64(canonical)) +
+         text::hex64(text::fnv1a64(canonical, 0x9e3779b97f4a7c15ULL)).substr(0, 4);
 }
 
 std::string join_ids(const std::vector<std::string>& ids) { return text::join(ids, "\n"); }
@@ -516,7 +521,7 @@ Result<StoredEvent> normalize(const Event& in, const Scrubber& scrubber) {
     if (text_field->size() > kMaxTextBytes)
       return invalid("a text field is over " + std::to_string(kMaxTextBytes) +
                      " bytes after personal data was replaced by placeholders");
-  if (e.id.empty()) e.id = derive_id(e);
+  if (e.id.empty()) e.id = derive_id(e, out.ts_ms);
   return out;
 }
 

@@ -19,8 +19,9 @@ struct StoredEvent {
 /// ("missing field 'article'", "field 'query' is 2301 bytes; the limit is 2000").
 Result<StoredEvent> normalize(const Event& event, const Scrubber& scrubber);
 
-/// The id derived from an event's canonical JSON (without its id): 32 hex digits.
-std::string derive_id(const Event& event);
+/// The id derived from an event's canonical JSON (without its id) and its time in ms: 32 hex
+/// digits, the first 12 of them the time, so ids sort by time.
+std::string derive_id(const Event& event, std::int64_t ts_ms);
 
 /// Joins result ids with '\n' (ids never hold control characters) and splits them back.
 std::string join_ids(const std::vector<std::string>& ids);
