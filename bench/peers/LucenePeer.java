@@ -20,8 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.CharArraySet;
@@ -96,22 +94,58 @@ public final class LucenePeer {
     return b.toString();
   }
 
-  static final Pattern STRING_FIELD = Pattern.compile("\"(\\w+)\": (\"((?:[^\"\\\\]|\\\\.)*)\"|\\[((?:\"(?:[^\"\\\\]|\\\\.)*\"(?:, )?)*)\\]|true|false)");
-  static final Pattern LIST_ITEM = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
-
+  // A flat object of strings, booleans and lists of strings: all bench/gen writes. (A regular
+  // expression would recurse once per character and overflow the stack on long bodies.)
   static Map<String, Object> parse(String line) {
     Map<String, Object> m = new HashMap<>();
-    Matcher mt = STRING_FIELD.matcher(line);
-    while (mt.find()) {
-      if (mt.group(3) != null) m.put(mt.group(1), unescape(mt.group(3)));
-      else if (mt.group(4) != null) {
+    int[] pos = {line.indexOf('{') + 1};
+    while (true) {
+      skipSpace(line, pos);
+      if (pos[0] >= line.length() || line.charAt(pos[0]) == '}') break;
+      String key = readString(line, pos);
+      skipSpace(line, pos);
+      pos[0]++;  // ':'
+      skipSpace(line, pos);
+      char c = line.charAt(pos[0]);
+      if (c == '"') m.put(key, readString(line, pos));
+      else if (c == '[') {
         List<String> items = new ArrayList<>();
-        Matcher it = LIST_ITEM.matcher(mt.group(4));
-        while (it.find()) items.add(unescape(it.group(1)));
-        m.put(mt.group(1), items);
-      } else m.put(mt.group(1), Boolean.valueOf(mt.group(2)));
+        pos[0]++;
+        while (true) {
+          skipSpace(line, pos);
+          if (line.charAt(pos[0]) == ']') { pos[0]++; break; }
+          if (line.charAt(pos[0]) == ',') { pos[0]++; continue; }
+          items.add(readString(line, pos));
+        }
+        m.put(key, items);
+      } else {
+        int end = pos[0];
+        while (end < line.length() && ",}".indexOf(line.charAt(end)) < 0) end++;
+        String word = line.substring(pos[0], end).trim();
+        m.put(key, word.equals("true") ? Boolean.TRUE : word.equals("false") ? Boolean.FALSE : word);
+        pos[0] = end;
+      }
+      skipSpace(line, pos);
+      if (pos[0] < line.length() && line.charAt(pos[0]) == ',') pos[0]++;
     }
     return m;
+  }
+
+  static void skipSpace(String s, int[] pos) {
+    while (pos[0] < s.length() && Character.isWhitespace(s.charAt(pos[0]))) pos[0]++;
+  }
+
+  static String readString(String s, int[] pos) {
+    int start = ++pos[0];  // after the opening quote
+    int i = start;
+    boolean escaped = false;
+    while (s.charAt(i) != '"') {
+      if (s.charAt(i) == '\\') { escaped = true; i++; }
+      i++;
+    }
+    pos[0] = i + 1;
+    String raw = s.substring(start, i);
+    return escaped ? unescape(raw) : raw;
   }
 
   @SuppressWarnings("unchecked")

@@ -19,8 +19,8 @@ const hmtest::fs::path kEval = hmtest::kTestData / "eval";
 class MlCliKb {
  public:
   MlCliKb() {
-    auto run = helpmark_cli({"index", (kMl / "articles").string(), "--taxonomy", (kMl / "taxonomy").string(),
-                             "--index", index().string(), "-q"});
+    auto run = helpmark_cli({"index", (kMl / "articles").string(), "--taxonomy",
+                             (kMl / "taxonomy").string(), "--index", index().string(), "-q"});
     HM_RUN_INFO(run);
     REQUIRE(run.exit_code == 0);
   }
@@ -45,7 +45,8 @@ class MlCliKb {
 };
 
 RunResult eval(std::vector<std::string> extra) {
-  std::vector<std::string> args{"eval", (kEval / "articles.jsonl").string(), (kEval / "queries.jsonl").string()};
+  std::vector<std::string> args{"eval", (kEval / "articles.jsonl").string(),
+                                (kEval / "queries.jsonl").string()};
   args.insert(args.end(), extra.begin(), extra.end());
   return helpmark_cli(args);
 }
@@ -56,8 +57,9 @@ TEST_SUITE("cli/answer") {
   TEST_CASE("answer --json: the documented keys and values") {
     MlCliKb kb;
     json j = kb.run_json({"answer", "how do i request a refund"});
-    for (const char* key : {"question", "found", "escalate", "confidence", "threshold", "id", "title", "summary",
-                            "locale", "link", "path", "steps", "troubleshooting", "alternatives", "explanation"})
+    for (const char* key :
+         {"question", "found", "escalate", "confidence", "threshold", "id", "title", "summary",
+          "locale", "link", "path", "steps", "troubleshooting", "alternatives", "explanation"})
       CHECK_MESSAGE(j.contains(key), key);
     CHECK(j["question"] == "how do i request a refund");
     CHECK(j["found"] == true);
@@ -68,9 +70,12 @@ TEST_SUITE("cli/answer") {
     CHECK(j["confidence"].get<double>() > j["threshold"].get<double>());
     CHECK(j["confidence"].get<double>() <= 1.0);
     CHECK(j["threshold"].get<double>() == doctest::Approx(0.24));
-    CHECK(contains(j["steps"]["markdown"].get<std::string>(), "2. Select **Request a refund** and pick a reason."));
-    CHECK(contains(j["steps"]["text"].get<std::string>(), "Select Request a refund and pick a reason."));
-    CHECK(contains(j["troubleshooting"]["markdown"].get<std::string>(), "**The button is greyed out.**"));
+    CHECK(contains(j["steps"]["markdown"].get<std::string>(),
+                   "2. Select **Request a refund** and pick a reason."));
+    CHECK(contains(j["steps"]["text"].get<std::string>(),
+                   "Select Request a refund and pick a reason."));
+    CHECK(contains(j["troubleshooting"]["markdown"].get<std::string>(),
+                   "**The button is greyed out.**"));
     REQUIRE(j["alternatives"].is_array());
     CHECK(j["alternatives"].size() <= 3);
     for (const auto& alt : j["alternatives"]) {
@@ -141,7 +146,8 @@ TEST_SUITE("cli/answer") {
     HM_RUN_INFO(missing);
     CHECK(missing.exit_code == 1);
     CHECK_FALSE(missing.err.empty());
-    RunResult missing_json = helpmark_cli({"answer", "refund", "--index", (kb.dir() / "nope").string(), "--json"});
+    RunResult missing_json =
+        helpmark_cli({"answer", "refund", "--index", (kb.dir() / "nope").string(), "--json"});
     CHECK(missing_json.exit_code == 1);
     CHECK(contains(missing_json.out + missing_json.err, "\"error\""));
     RunResult bad_threshold = kb.run({"answer", "refund", "--threshold", "1.5"});
@@ -192,7 +198,9 @@ TEST_SUITE("cli/suggest") {
 }
 
 TEST_SUITE("cli/search-multilingual") {
-  TEST_CASE("search --json: corrected_query, auto_corrected, corrections, synonyms, locales") {
+  TEST_CASE(
+      "multilingual: search --json: corrected_query, auto_corrected, corrections, synonyms, "
+      "locales") {
     MlCliKb kb;
     json typo = kb.run_json({"search", "refnud"});
     CHECK(typo["corrected_query"] == "refund");
@@ -202,7 +210,8 @@ TEST_SUITE("cli/search-multilingual") {
     CHECK(typo["synonyms"][0]["phrase"] == "refund");
     CHECK(typo["synonyms"][0]["expansions"] == json::array({"money back", "reimbursement"}));
     CHECK(typo["locales"] == json::array({"en"}));
-    CHECK(hmtest::hit_id_set(typo) == std::set<std::string>{"refund-request", "money-back-guarantee"});
+    CHECK(hmtest::hit_id_set(typo) ==
+          std::set<std::string>{"refund-request", "money-back-guarantee"});
 
     json plain = kb.run_json({"search", "tracking number"});
     CHECK(plain["corrected_query"].is_null());
@@ -218,7 +227,7 @@ TEST_SUITE("cli/search-multilingual") {
     CHECK(pt["hits"][0]["translation_group"] == "refund-request");
   }
 
-  TEST_CASE("search text output: did you mean / showing results for") {
+  TEST_CASE("multilingual: search text output: did you mean / showing results for") {
     MlCliKb kb;
     RunResult r = kb.run({"search", "refnud"});
     HM_RUN_INFO(r);
@@ -235,17 +244,20 @@ TEST_SUITE("cli/eval") {
     HM_RUN_INFO(r);
     REQUIRE(r.exit_code == 0);
     json j = hmtest::CliKb::parse_json(r.out);
-    for (const char* key : {"articles", "queries", "in_scope", "out_of_scope", "layers", "recall@1", "recall@3",
-                            "recall@10", "mrr", "ndcg@10", "answer", "latency_ms", "misses", "diagnostics"})
+    for (const char* key :
+         {"articles", "queries", "in_scope", "out_of_scope", "layers", "recall@1", "recall@3",
+          "recall@10", "mrr", "ndcg@10", "answer", "latency_ms", "misses", "diagnostics"})
       CHECK_MESSAGE(j.contains(key), key);
     CHECK(j["recall@1"].get<double>() == doctest::Approx(0.6));
     CHECK(j["recall@3"].get<double>() == doctest::Approx(0.8));
     CHECK(j["recall@10"].get<double>() == doctest::Approx(0.8));
     CHECK(j["mrr"].get<double>() == doctest::Approx(0.7));
     CHECK(j["answer"]["accuracy"].get<double>() == doctest::Approx(4.0 / 6));
-    for (const char* key : {"accuracy", "escalation_precision", "escalation_recall", "threshold", "model"})
+    for (const char* key :
+         {"accuracy", "escalation_precision", "escalation_recall", "threshold", "model"})
       CHECK_MESSAGE(j["answer"].contains(key), key);
-    for (const char* key : {"search_p50", "search_p95", "search_p99", "answer_p50", "answer_p95", "answer_p99"})
+    for (const char* key :
+         {"search_p50", "search_p95", "search_p99", "answer_p50", "answer_p95", "answer_p99"})
       CHECK_MESSAGE(j["latency_ms"][key].is_number(), key);
     CHECK(j["misses"].size() == 2);
   }
@@ -283,17 +295,20 @@ TEST_SUITE("cli/eval") {
   }
 
   TEST_CASE("eval: missing files exit 1 with a message, bad lines are reported") {
-    RunResult no_queries = helpmark_cli({"eval", (kEval / "articles.jsonl").string(), (kEval / "nope.jsonl").string()});
+    RunResult no_queries = helpmark_cli(
+        {"eval", (kEval / "articles.jsonl").string(), (kEval / "nope.jsonl").string()});
     HM_RUN_INFO(no_queries);
     CHECK(no_queries.exit_code == 1);
     CHECK(contains(no_queries.err, "nope.jsonl"));
-    RunResult no_articles = helpmark_cli({"eval", (kEval / "nope-articles.jsonl").string(), (kEval / "queries.jsonl").string()});
+    RunResult no_articles = helpmark_cli(
+        {"eval", (kEval / "nope-articles.jsonl").string(), (kEval / "queries.jsonl").string()});
     CHECK(no_articles.exit_code == 1);
     CHECK(contains(no_articles.err, "nope-articles.jsonl"));
     RunResult usage = helpmark_cli({"eval", (kEval / "articles.jsonl").string()});
     CHECK(usage.exit_code == 2);
 
-    RunResult bad = helpmark_cli({"eval", (kEval / "bad-articles.jsonl").string(), (kEval / "bad-queries.jsonl").string()});
+    RunResult bad = helpmark_cli(
+        {"eval", (kEval / "bad-articles.jsonl").string(), (kEval / "bad-queries.jsonl").string()});
     HM_RUN_INFO(bad);
     CHECK(bad.exit_code == 0);
     CHECK(contains(bad.err, "bad-queries.jsonl:2:"));
@@ -303,8 +318,9 @@ TEST_SUITE("cli/eval") {
 
   TEST_CASE("eval: directory mode with --taxonomy, layer switches, --calibrate") {
     auto run = [](std::vector<std::string> extra) {
-      std::vector<std::string> args{"eval", (kMl / "articles").string(), (kEval / "kb-queries.jsonl").string(),
-                                    "--taxonomy", (kMl / "taxonomy").string(), "--json"};
+      std::vector<std::string> args{
+          "eval",       (kMl / "articles").string(), (kEval / "kb-queries.jsonl").string(),
+          "--taxonomy", (kMl / "taxonomy").string(), "--json"};
       args.insert(args.end(), extra.begin(), extra.end());
       RunResult r = helpmark_cli(args);
       HM_RUN_INFO(r);
@@ -326,7 +342,9 @@ TEST_SUITE("cli/eval") {
 }
 
 TEST_SUITE("cli/calibrate") {
-  TEST_CASE("calibrate --dry-run --json reports and writes nothing, without it the index changes") {
+  TEST_CASE(
+      "answer: calibrate --dry-run --json reports and writes nothing, without it the index "
+      "changes") {
     MlCliKb kb;
     const std::string queries = (kEval / "kb-queries.jsonl").string();
     json dry = kb.run_json({"calibrate", queries, "--dry-run"});
@@ -349,10 +367,11 @@ TEST_SUITE("cli/calibrate") {
     CHECK(contains(written.out, "calibrated on 6 queries"));
     CHECK(contains(written.out, "written to the index"));
     json after = kb.run_json({"answer", "how do i request a refund"});
-    CHECK(after["threshold"].get<double>() == doctest::Approx(dry["threshold"].get<double>()).epsilon(1e-5));
+    CHECK(after["threshold"].get<double>() ==
+          doctest::Approx(dry["threshold"].get<double>()).epsilon(1e-5));
   }
 
-  TEST_CASE("calibrate: bad input") {
+  TEST_CASE("answer: calibrate: bad input") {
     MlCliKb kb;
     RunResult missing = kb.run({"calibrate", (kEval / "nope.jsonl").string()});
     CHECK(missing.exit_code == 1);
@@ -361,8 +380,8 @@ TEST_SUITE("cli/calibrate") {
     HM_RUN_INFO(bad);
     CHECK(bad.exit_code == 0);
     CHECK(contains(bad.err, "bad-queries.jsonl:4:"));
-    RunResult no_index = helpmark_cli({"calibrate", (kEval / "queries.jsonl").string(), "--index",
-                                       (kb.dir() / "none").string()});
+    RunResult no_index = helpmark_cli(
+        {"calibrate", (kEval / "queries.jsonl").string(), "--index", (kb.dir() / "none").string()});
     CHECK(no_index.exit_code == 1);
   }
 }

@@ -5,18 +5,21 @@
 #include "multilingual_util.hpp"
 
 using namespace helpmark;
-using hmtest::MlKb;
 using hmtest::contains;
+using hmtest::MlKb;
 using Strings = std::vector<std::string>;
 
 namespace {
 
-bool has(const Strings& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool has(const Strings& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 }  // namespace
 
 TEST_SUITE("answer/api") {
-  TEST_CASE("a clear question: found, confident, not escalated, with steps and troubleshooting") {
+  TEST_CASE(
+      "answer: a clear question: found, confident, not escalated, with steps and troubleshooting") {
     MlKb kb;
     Answer a = kb.answer("how do i request a refund");
     CHECK(a.found);
@@ -24,7 +27,9 @@ TEST_SUITE("answer/api") {
     CHECK(a.title == "How to request a refund");
     CHECK(a.locale == "en");
     CHECK(a.path == "en/billing/refund-request.md");
-    CHECK(a.summary == "You can request a refund within 30 days of delivery. Refunds are paid to the card you used.");
+    CHECK(a.summary ==
+          "You can request a refund within 30 days of delivery. Refunds are paid to the card you "
+          "used.");
     CHECK(a.confidence >= 0.0);
     CHECK(a.confidence <= 1.0);
     CHECK(a.threshold == doctest::Approx(AnswerModel::defaults().threshold));
@@ -36,9 +41,11 @@ TEST_SUITE("answer/api") {
           "Open Orders and choose the order.\nSelect Request a refund and pick a reason.\n"
           "Submit the request. We reply within two business days.");
     CHECK(a.steps_markdown ==
-          "1. Open **Orders** and choose the order.\n2. Select **Request a refund** and pick a reason.\n"
+          "1. Open **Orders** and choose the order.\n2. Select **Request a refund** and pick a "
+          "reason.\n"
           "3. Submit the request. We reply within two business days.");
-    CHECK(a.troubleshooting_text == "The button is greyed out. The 30-day window has closed; contact support.");
+    CHECK(a.troubleshooting_text ==
+          "The button is greyed out. The 30-day window has closed; contact support.");
     CHECK(a.troubleshooting_markdown ==
           "- **The button is greyed out.** The 30-day window has closed; contact support.");
     CHECK(a.link == "/articles/refund-request");
@@ -55,11 +62,13 @@ TEST_SUITE("answer/api") {
     // card-declined has Steps but no Troubleshooting.
     Answer card = kb.answer("why was my card payment declined");
     CHECK(card.id == "card-declined");
-    CHECK(card.steps_markdown == "1. Check the expiry date and the security code.\n2. Try the payment again, or call your bank.");
+    CHECK(card.steps_markdown ==
+          "1. Check the expiry date and the security code.\n2. Try the payment again, or call your "
+          "bank.");
     CHECK(card.troubleshooting_text.empty());
   }
 
-  TEST_CASE("the link template replaces {id} and {locale}") {
+  TEST_CASE("answer: the link template replaces {id} and {locale}") {
     MlKb kb;
     AnswerOptions o;
     o.link_template = "https://help.example.com/{locale}/a/{id}?from={id}";
@@ -69,7 +78,8 @@ TEST_SUITE("answer/api") {
     CHECK(a.link == "https://help.example.com/es/a/refund-request-es?from=refund-request-es");
   }
 
-  TEST_CASE("alternatives: other candidates with their confidence, at most the number asked") {
+  TEST_CASE(
+      "answer: alternatives: other candidates with their confidence, at most the number asked") {
     MlKb kb;
     AnswerOptions o;
     o.alternatives = 1;
@@ -95,7 +105,7 @@ TEST_SUITE("answer/api") {
     for (const auto& alt : dflt.alternatives) CHECK(alt.id != dflt.id);
   }
 
-  TEST_CASE("explanation: matched and unmatched words, features") {
+  TEST_CASE("answer: explanation: matched and unmatched words, features") {
     MlKb kb;
     Answer a = kb.answer("request a refund for my broken umbrella");
     REQUIRE(a.found);
@@ -113,14 +123,15 @@ TEST_SUITE("answer/api") {
       CHECK(e.features.at(name) >= 0.0);
       CHECK(e.features.at(name) <= 1.0);
     }
-    CHECK(e.features.at("coverage") == doctest::Approx(3.0 / 4.0));  // request refund broken / + umbrella
+    CHECK(e.features.at("coverage") ==
+          doctest::Approx(3.0 / 4.0));  // request refund broken / + umbrella
     CHECK(e.features.at("title_coverage") == doctest::Approx(2.0 / 4.0));
     CHECK(e.features.at("inv_words") == doctest::Approx(1.0 / 4.0));
     CHECK(e.features.at("synonym") == 1.0);  // refund has synonyms
     CHECK(e.features.at("corrected") == 0.0);
   }
 
-  TEST_CASE("explanation: corrections and synonyms applied") {
+  TEST_CASE("answer: explanation: corrections and synonyms applied") {
     MlKb kb;
     Answer a = kb.answer("how do i get my mony back");
     REQUIRE(a.found);
@@ -140,7 +151,7 @@ TEST_SUITE("answer/api") {
     CHECK(plain.explanation.features.at("synonym") == 0.0);
   }
 
-  TEST_CASE("an out-of-scope question escalates") {
+  TEST_CASE("answer: an out-of-scope question escalates") {
     MlKb kb;
     Answer a = kb.answer("what's the weather in lisbon");
     CHECK_FALSE(a.found);
@@ -157,7 +168,7 @@ TEST_SUITE("answer/api") {
     CHECK(empty.escalate);
   }
 
-  TEST_CASE("a weak match is found but escalated") {
+  TEST_CASE("answer: a weak match is found but escalated") {
     MlKb kb;
     // One common word ("page", in two bodies) of the question matches; the model is not sure.
     Answer a = kb.answer("is the page broken");
@@ -169,7 +180,9 @@ TEST_SUITE("answer/api") {
     CHECK_FALSE(a.alternatives.empty());
   }
 
-  TEST_CASE("an out-of-scope question sharing one incidental word with one article escalates" * doctest::skip()) {
+  TEST_CASE(
+      "answer: an out-of-scope question sharing one incidental word with one article escalates" *
+      doctest::skip()) {
     // BUG (lib/src/search/answer.cpp, features_of: `gap`): when a single article matches,
     // `next` is 0 and gap = 1.0, the strongest signal of the default model (weight 7.93), so
     // one incidental word makes an unrelated article "certain". Here "phone" is corrected to
@@ -178,14 +191,15 @@ TEST_SUITE("answer/api") {
     // with 0.991. Fix: compute the gap against the query's maximum possible weight
     // ((first - second) / max_possible) or give a lone hit gap = top_norm, then recalibrate.
     MlKb kb;
-    for (const char* q : {"what is the best phone to buy this year with a good camera", "the app is strange"}) {
+    for (const char* q :
+         {"what is the best phone to buy this year with a good camera", "the app is strange"}) {
       CAPTURE(q);
       Answer a = kb.answer(q);
       CHECK(a.escalate);
     }
   }
 
-  TEST_CASE("the threshold option overrides the model's") {
+  TEST_CASE("answer: the threshold option overrides the model's") {
     MlKb kb;
     AnswerOptions never;
     never.threshold = 0.0;
@@ -230,7 +244,8 @@ TEST_SUITE("answer/api") {
 
   TEST_CASE("invalid questions are errors, not answers") {
     MlKb kb;
-    auto too_long = kb.index().answer(std::string(SearchRequest::kMaxQueryBytes + 1, 'a'), "en", {});
+    auto too_long =
+        kb.index().answer(std::string(SearchRequest::kMaxQueryBytes + 1, 'a'), "en", {});
     REQUIRE_FALSE(too_long.ok());
     CHECK(too_long.status().code() == ErrorCode::kInvalidArgument);
     auto bad_utf8 = kb.index().answer("refund \xff\xfe", "en", {});

@@ -9,19 +9,21 @@
 #include "search/confidence.hpp"
 
 using namespace helpmark;
-using helpmark::search::TrainingExample;
 using helpmark::search::answer_accuracy;
 using helpmark::search::feature_names;
 using helpmark::search::fit_model;
 using helpmark::search::predict;
+using helpmark::search::TrainingExample;
 using hmtest::MlKb;
 
 namespace {
 
 TrainingExample example(double coverage, double top_norm, bool right, bool in_scope) {
   TrainingExample e;
-  e.features = {{"coverage", coverage}, {"title_coverage", coverage}, {"top_norm", top_norm},
-                {"gap", 0.3}, {"corrected", 0}, {"synonym", 0}, {"inv_words", 0.5}};
+  e.features = {{"coverage", coverage}, {"title_coverage", coverage},
+                {"top_norm", top_norm}, {"gap", 0.3},
+                {"corrected", 0},       {"synonym", 0},
+                {"inv_words", 0.5}};
   e.top_is_right = right;
   e.in_scope = in_scope;
   return e;
@@ -36,8 +38,8 @@ std::vector<TrainingExample> separable() {
   return out;
 }
 
-LabelledQuery labelled(const std::string& qid, const std::string& query, std::vector<std::string> gold,
-                       const std::string& locale = "en") {
+LabelledQuery labelled(const std::string& qid, const std::string& query,
+                       std::vector<std::string> gold, const std::string& locale = "en") {
   LabelledQuery q;
   q.qid = qid;
   q.query = query;
@@ -66,7 +68,8 @@ std::vector<LabelledQuery> calibration_set() {
 }  // namespace
 
 TEST_SUITE("answer/model") {
-  TEST_CASE("the default model: one weight per feature plus the bias, a threshold in (0, 1)") {
+  TEST_CASE(
+      "answer: the default model: one weight per feature plus the bias, a threshold in (0, 1)") {
     AnswerModel m = AnswerModel::defaults();
     CHECK(m.features == feature_names());
     CHECK(m.weights.size() == m.features.size() + 1);
@@ -75,13 +78,16 @@ TEST_SUITE("answer/model") {
     CHECK_FALSE(m.fitted_on.empty());
   }
 
-  TEST_CASE("predict: the logistic function of the weighted features, missing features count as 0") {
+  TEST_CASE(
+      "answer: predict: the logistic function of the weighted features, missing features count as "
+      "0") {
     AnswerModel m;
     m.features = {"coverage", "top_norm"};
     m.weights = {-1.0, 2.0, 4.0};
     CHECK(predict(m, {}) == doctest::Approx(1.0 / (1.0 + std::exp(1.0))));
     CHECK(predict(m, {{"coverage", 0.5}}) == doctest::Approx(0.5));
-    CHECK(predict(m, {{"coverage", 1.0}, {"top_norm", 0.5}}) == doctest::Approx(1.0 / (1.0 + std::exp(-3.0))));
+    CHECK(predict(m, {{"coverage", 1.0}, {"top_norm", 0.5}}) ==
+          doctest::Approx(1.0 / (1.0 + std::exp(-3.0))));
     CHECK(predict(m, {{"unknown", 100.0}}) == doctest::Approx(predict(m, {})));
     AnswerModel empty;
     empty.features.clear();
@@ -89,7 +95,8 @@ TEST_SUITE("answer/model") {
     CHECK(predict(empty, {{"coverage", 1.0}}) == doctest::Approx(0.5));
   }
 
-  TEST_CASE("predict is monotone in a feature with a positive weight, and stays in [0, 1]") {
+  TEST_CASE(
+      "answer: predict is monotone in a feature with a positive weight, and stays in [0, 1]") {
     AnswerModel m = AnswerModel::defaults();
     const auto& names = m.features;
     for (std::size_t i = 0; i < names.size(); ++i) {
@@ -114,7 +121,7 @@ TEST_SUITE("answer/model") {
     CHECK(predict(m, f) < long_query);
   }
 
-  TEST_CASE("fit_model on separable data: accuracy 1.0, threshold between the classes") {
+  TEST_CASE("answer: fit_model on separable data: accuracy 1.0, threshold between the classes") {
     const auto data = separable();
     AnswerModel m = fit_model(data, "synthetic");
     CHECK(m.features == feature_names());
@@ -124,8 +131,10 @@ TEST_SUITE("answer/model") {
     double lowest_right = 1, highest_wrong = 0;
     for (const auto& e : data) {
       const double p = predict(m, e.features);
-      if (e.top_is_right) lowest_right = std::min(lowest_right, p);
-      else highest_wrong = std::max(highest_wrong, p);
+      if (e.top_is_right)
+        lowest_right = std::min(lowest_right, p);
+      else
+        highest_wrong = std::max(highest_wrong, p);
     }
     CHECK(highest_wrong < m.threshold);
     CHECK(m.threshold <= lowest_right);
@@ -141,7 +150,8 @@ TEST_SUITE("answer/model") {
     CHECK(again.threshold == m.threshold);
   }
 
-  TEST_CASE("fit_model: when the first answer is never right, every out-of-scope question escalates") {
+  TEST_CASE(
+      "fit_model: when the first answer is never right, every out-of-scope question escalates") {
     std::vector<TrainingExample> data;
     for (int i = 0; i < 8; ++i) data.push_back(example(0.1 * i, 0.1 * i, false, i % 2 == 0));
     AnswerModel m = fit_model(data, "never right");
@@ -156,10 +166,10 @@ TEST_SUITE("answer/model") {
     m.weights = {0.0, 10.0};
     m.threshold = 0.5;
     std::vector<TrainingExample> data = {
-        example(0.9, 0, true, true),    // answered, right: counts
-        example(0.9, 0, false, true),   // answered, wrong: no
-        example(-0.9, 0, false, false), // escalated, out of scope: counts
-        example(-0.9, 0, true, true),   // escalated, but it was answerable: no
+        example(0.9, 0, true, true),     // answered, right: counts
+        example(0.9, 0, false, true),    // answered, wrong: no
+        example(-0.9, 0, false, false),  // escalated, out of scope: counts
+        example(-0.9, 0, true, true),    // escalated, but it was answerable: no
     };
     CHECK(answer_accuracy(m, data) == doctest::Approx(0.5));
     CHECK(answer_accuracy(m, {}) == 0.0);
@@ -201,12 +211,13 @@ TEST_SUITE("answer/calibrate") {
     CHECK(again->threshold == doctest::Approx(report->model.threshold));
   }
 
-  TEST_CASE("re-indexing changed articles keeps the calibrated model") {
+  TEST_CASE("answer: re-indexing changed articles keeps the calibrated model") {
     MlKb kb(/*copy=*/true);
     auto report = calibrate_answers(kb.index_dir(), calibration_set(), "unit", true);
     REQUIRE(report.ok());
-    hmtest::write_file(kb.articles_dir() / "en/orders/extra.md",
-                       "---\nid: extra\ntitle: Delivery times\njourney: orders\n---\n\nParcels take two days.\n");
+    hmtest::write_file(
+        kb.articles_dir() / "en/orders/extra.md",
+        "---\nid: extra\ntitle: Delivery times\njourney: orders\n---\n\nParcels take two days.\n");
     auto rebuilt = kb.build();
     REQUIRE(rebuilt.ok());
     CHECK(rebuilt->added == 1);
@@ -214,7 +225,7 @@ TEST_SUITE("answer/calibrate") {
     CHECK(kb.answer("delivery times").threshold == doctest::Approx(report->model.threshold));
   }
 
-  TEST_CASE("a dry run fits but does not write") {
+  TEST_CASE("answer: a dry run fits but does not write") {
     MlKb kb;
     auto report = calibrate_answers(kb.index_dir(), calibration_set(), "dry", /*write=*/false);
     REQUIRE(report.ok());
@@ -229,7 +240,7 @@ TEST_SUITE("answer/calibrate") {
     CHECK(second->accuracy_before == doctest::Approx(report->accuracy_before));
   }
 
-  TEST_CASE("calibration errors: no queries, no index") {
+  TEST_CASE("answer: calibration errors: no queries, no index") {
     MlKb kb;
     auto none = calibrate_answers(kb.index_dir(), {}, "x", true);
     REQUIRE_FALSE(none.ok());

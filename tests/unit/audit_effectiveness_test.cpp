@@ -121,7 +121,7 @@ TEST_SUITE("audit/effectiveness") {
   }
 
   TEST_CASE("without a store the checks are skipped; a missing store is an error") {
-    auto report = hmtest::audit_fixture("clean", {"effectiveness"});
+    auto report = hmtest::audit_only("clean", {"effectiveness"});
     CHECK_FALSE(report.effectiveness_ran);
     CHECK(report.findings.empty());
     auto taxonomy = Taxonomy::load(hmtest::kAuditData / "clean/taxonomy");

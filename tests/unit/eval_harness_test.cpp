@@ -45,7 +45,7 @@ std::vector<int> lines_of(const std::vector<Diagnostic>& diags) {
 }  // namespace
 
 TEST_SUITE("eval/queries-format") {
-  TEST_CASE("gold as a string, a list or null, qid as text or number, locale optional") {
+  TEST_CASE("eval: gold as a string, a list or null, qid as text or number, locale optional") {
     std::vector<Diagnostic> diags;
     auto q = read_labelled_queries(kEvalData / "queries.jsonl", diags);
     REQUIRE(q.ok());
@@ -67,7 +67,7 @@ TEST_SUITE("eval/queries-format") {
     CHECK(kb->at(5).qid == "6");
   }
 
-  TEST_CASE("bad lines are reported with file and line and skipped") {
+  TEST_CASE("eval: bad lines are reported with file and line and skipped") {
     std::vector<Diagnostic> diags;
     const auto file = kEvalData / "bad-queries.jsonl";
     auto q = read_labelled_queries(file, diags);
@@ -91,7 +91,7 @@ TEST_SUITE("eval/queries-format") {
     CHECK(hmtest::contains(diags[5].message, "not a JSON object"));
   }
 
-  TEST_CASE("a missing file and a file with no usable query are errors") {
+  TEST_CASE("eval: a missing file and a file with no usable query are errors") {
     std::vector<Diagnostic> diags;
     auto missing = read_labelled_queries(kEvalData / "no-such-file.jsonl", diags);
     REQUIRE_FALSE(missing.ok());
@@ -109,15 +109,15 @@ TEST_SUITE("eval/queries-format") {
 }
 
 TEST_SUITE("eval/metrics") {
-  TEST_CASE("metrics on the tiny data set, computed by hand") {
+  TEST_CASE("eval: metrics on the tiny data set, computed by hand") {
     // articles.jsonl: reset-password, track-parcel, cancel-order, change-address (journey
     // "shipping"; mentions "parcel" once in its body), gift-cards.
     //   q1 "reset password"   gold reset-password                 -> rank 1
     //   q2 "track parcel"     gold [track-parcel]                 -> rank 1
-    //   q3 "cancel order"     gold [change-address, cancel-order] -> cancel-order at 1, change-address absent
-    //   q4 "parcel"           gold change-address                 -> rank 2 (track-parcel first)
-    //   q5 "refund"           gold gift-cards                     -> nothing matches
-    //   q6 "weather forecast" gold null                           -> out of scope
+    //   q3 "cancel order"     gold [change-address, cancel-order] -> cancel-order at 1,
+    //   change-address absent q4 "parcel"           gold change-address                 -> rank 2
+    //   (track-parcel first) q5 "refund"           gold gift-cards                     -> nothing
+    //   matches q6 "weather forecast" gold null                           -> out of scope
     EvalReport r = run_ok(tiny());
     CHECK(r.articles == 5);
     CHECK(r.queries == 6);
@@ -155,11 +155,13 @@ TEST_SUITE("eval/metrics") {
     CHECK(r.answer_p50_ms <= r.answer_p99_ms);
   }
 
-  TEST_CASE("misses_kept caps the misses kept, progress is reported per query") {
+  TEST_CASE("eval: misses_kept caps the misses kept, progress is reported per query") {
     EvalOptions o = tiny();
     o.misses_kept = 1;
     std::vector<std::pair<std::size_t, std::size_t>> progress;
-    o.on_progress = [&](std::size_t done, std::size_t total) { progress.emplace_back(done, total); };
+    o.on_progress = [&](std::size_t done, std::size_t total) {
+      progress.emplace_back(done, total);
+    };
     EvalReport r = run_ok(o);
     REQUIRE(r.misses.size() == 1);
     CHECK(r.misses[0].qid == "q4");
@@ -168,7 +170,7 @@ TEST_SUITE("eval/metrics") {
     CHECK(progress.back() == std::pair<std::size_t, std::size_t>{6, 6});
   }
 
-  TEST_CASE("workdir keeps the converted articles, taxonomy and index") {
+  TEST_CASE("eval: workdir keeps the converted articles, taxonomy and index") {
     hmtest::TempDir dir;
     EvalOptions o = tiny();
     o.workdir = dir / "work";
@@ -190,7 +192,7 @@ TEST_SUITE("eval/metrics") {
     CHECK(again.articles == 5);
   }
 
-  TEST_CASE("bad lines in articles.jsonl are reported with file and line and skipped") {
+  TEST_CASE("eval: bad lines in articles.jsonl are reported with file and line and skipped") {
     EvalOptions o = tiny();
     o.articles_jsonl = kEvalData / "bad-articles.jsonl";
     EvalReport r = run_ok(o);
@@ -207,7 +209,7 @@ TEST_SUITE("eval/metrics") {
     CHECK(r.recall_at_1 == doctest::Approx(2.0 / 5));  // q1 and q3 (cancel-order) still found
   }
 
-  TEST_CASE("missing or unusable inputs are errors") {
+  TEST_CASE("eval: missing or unusable inputs are errors") {
     EvalOptions o = tiny();
     o.queries_jsonl = kEvalData / "missing.jsonl";
     auto no_queries = run_eval(o);
@@ -235,7 +237,7 @@ TEST_SUITE("eval/metrics") {
     REQUIRE_FALSE(no_taxonomy.ok());
   }
 
-  TEST_CASE("vocabulary_from brings synonyms and spelling, only for the data set's locales") {
+  TEST_CASE("eval: vocabulary_from brings synonyms and spelling, only for the data set's locales") {
     hmtest::TempDir dir;
     EvalOptions o = tiny();
     o.workdir = dir / "work";
@@ -247,7 +249,9 @@ TEST_SUITE("eval/metrics") {
     CHECK(hmtest::fs::exists(o.workdir / "taxonomy/spelling/en.txt"));
   }
 
-  TEST_CASE("--calibrate: the answer model is cross-fitted on the queries, search metrics unchanged") {
+  TEST_CASE(
+      "eval: --calibrate: the answer model is cross-fitted on the queries, search metrics "
+      "unchanged") {
     EvalReport plain = run_ok(tiny());
     EvalOptions o = tiny();
     o.calibrate = true;
@@ -264,7 +268,7 @@ TEST_SUITE("eval/metrics") {
 }
 
 TEST_SUITE("eval/layers") {
-  TEST_CASE("directory mode: a Markdown knowledge base with its taxonomy, indexed as is") {
+  TEST_CASE("eval: directory mode: a Markdown knowledge base with its taxonomy, indexed as is") {
     //   k1 reimbursement (synonym) k2 refnud (typo) k3 devoluciones (es, stem) k4 recusado
     //   (pt-BR -> pt) k5 返金申請 (ja) and one out-of-scope question.
     EvalReport r = run_ok(kb_dir());
@@ -279,7 +283,7 @@ TEST_SUITE("eval/layers") {
     CHECK(r.mrr == doctest::Approx((1 + 0.5 + 1 + 1 + 1) / 5));
   }
 
-  TEST_CASE("each layer switched off loses the query that needs it") {
+  TEST_CASE("eval: each layer switched off loses the query that needs it") {
     auto recall10 = [](auto change) {
       EvalOptions o = kb_dir();
       change(o);
@@ -308,7 +312,7 @@ TEST_SUITE("eval/layers") {
     CHECK(both.second == Missed{"k2", "k3"});
   }
 
-  TEST_CASE("the layers string names the layers that are on") {
+  TEST_CASE("eval: the layers string names the layers that are on") {
     EvalOptions o = tiny();
     o.synonyms = false;
     o.bm25 = true;
@@ -318,7 +322,7 @@ TEST_SUITE("eval/layers") {
     CHECK(run_ok(o).layers == "none; ranking language model");
   }
 
-  TEST_CASE("the layers string has no stray space when fallback is off" * doctest::skip()) {
+  TEST_CASE("eval: the layers string has no stray space when fallback is off" * doctest::skip()) {
     // BUG (lib/src/eval/eval.cpp, run_eval, the `report.layers` line): "stemming " keeps its
     // trailing space when "fallback" is off, giving "synonyms spelling stemming ; ranking ...".
     EvalOptions o = tiny();
@@ -326,7 +330,7 @@ TEST_SUITE("eval/layers") {
     CHECK(run_ok(o).layers == "synonyms spelling stemming; ranking language model");
   }
 
-  TEST_CASE("BM25 ranking runs and finds the same easy answers") {
+  TEST_CASE("eval: BM25 ranking runs and finds the same easy answers") {
     EvalOptions o = tiny();
     o.bm25 = true;
     EvalReport r = run_ok(o);

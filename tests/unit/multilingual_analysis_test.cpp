@@ -9,8 +9,8 @@
 #include "multilingual_util.hpp"
 
 using helpmark::analysis::Analyzer;
-using helpmark::analysis::Token;
 using helpmark::analysis::fold;
+using helpmark::analysis::Token;
 
 namespace {
 
@@ -50,7 +50,7 @@ bool has(const std::vector<std::string>& words, const std::string& w) {
 }  // namespace
 
 TEST_SUITE("multilingual/analysis") {
-  TEST_CASE("accent-free spellings share an index term with the accented word") {
+  TEST_CASE("multilingual: accent-free spellings share an index term with the accented word") {
     CHECK(share_term("es", "devolución", "devolucion"));
     CHECK(share_term("es", "contraseña", "contrasena"));
     CHECK(share_term("fr", "remboursé", "rembourse"));
@@ -63,7 +63,7 @@ TEST_SUITE("multilingual/analysis") {
     CHECK_FALSE(share_term("de", "Rückerstattung", "Zahlung"));
   }
 
-  TEST_CASE("inflected forms share a stem in each stemmed language") {
+  TEST_CASE("multilingual: inflected forms share a stem in each stemmed language") {
     CHECK(share_term("en", "refunds", "refund"));
     CHECK(share_term("en", "refunded", "refund"));
     CHECK(share_term("es", "devoluciones", "devolución"));
@@ -75,11 +75,12 @@ TEST_SUITE("multilingual/analysis") {
     CHECK_FALSE(share_term("en", "refund", "request"));
   }
 
-  TEST_CASE("Portuguese plurals in -ões share a stem with their singular in -ão" * doctest::skip()) {
+  TEST_CASE("multilingual: Portuguese plurals in -ões share a stem with their singular in -ão" *
+            doctest::skip()) {
     // BUG (relevance; lib/src/analysis/analyzer.cpp, Analyzer::stems): Xapian 1.4's Snowball
     // Portuguese stemmer leaves "devolução" -> "devoluçã" and "devoluções" -> "devoluçõ", and
-    // "cartão" -> "cartã" (folded "carta", the word for "letter") vs "cartões" -> "cartõ", so
-    // a pt/pt-BR customer typing the plural does not find an article using the singular.
+    // "cartão" -> "cartã" vs "cartões" -> "cartõ", so a pt/pt-BR customer typing the plural
+    // does not find an article using the singular.
     // Fix: before stemming pt words, rewrite the plural endings -ões/-ães/-ãos to -ão (and fold
     // the -ã/-õ stem endings the same way), at index and query time alike.
     CHECK(share_term("pt-BR", "devoluções", "devolução"));
@@ -87,14 +88,14 @@ TEST_SUITE("multilingual/analysis") {
     CHECK_FALSE(share_term("pt-BR", "cartão", "carta"));
   }
 
-  TEST_CASE("without stemming only the accents are folded") {
+  TEST_CASE("multilingual: without stemming only the accents are folded") {
     Analyzer es("es", /*stemming=*/false);
     CHECK_FALSE(es.has_stemmer());
     CHECK(index_terms(es, "Devoluciones") == std::set<std::string>{"devoluciones"});
     CHECK(index_terms(es, "devolución") == std::set<std::string>{"devolucion"});
   }
 
-  TEST_CASE("Arabic: vowel marks (harakat) and tatweel are folded away") {
+  TEST_CASE("multilingual: Arabic: vowel marks (harakat) and tatweel are folded away") {
     CHECK(fold("اِسْتِرْدَاد") == "استرداد");
     CHECK(fold("كَلِمَة") == "كلمة");
     CHECK(fold("كـلمة") == "كلمة");  // tatweel
@@ -106,7 +107,8 @@ TEST_SUITE("multilingual/analysis") {
     CHECK_FALSE(share_term("ar", "استرداد", "المرور"));
   }
 
-  TEST_CASE("Japanese, Chinese and Thai written without spaces are split into words") {
+  TEST_CASE(
+      "multilingual: Japanese, Chinese and Thai written without spaces are split into words") {
     Analyzer ja("ja");
     auto title = folded_words(ja, "返金の申請方法");
     CHECK(has(title, "返金"));
@@ -132,7 +134,7 @@ TEST_SUITE("multilingual/analysis") {
     for (const auto& w : th_query) CHECK_MESSAGE(has(th_title, w), w);
   }
 
-  TEST_CASE("Japanese voiced marks (dakuten) are part of the word") {
+  TEST_CASE("multilingual: Japanese voiced marks (dakuten) are part of the word") {
     CHECK(fold("ガード") != fold("カード"));
     CHECK(fold("ガード") == "ガード");
     CHECK(fold("バス") != fold("パス"));
@@ -141,18 +143,21 @@ TEST_SUITE("multilingual/analysis") {
     CHECK(index_terms(ja, "ガード") == std::set<std::string>{"ガード"});
   }
 
-  TEST_CASE("NFKC: fullwidth Latin and halfwidth katakana fold to their usual forms") {
+  TEST_CASE(
+      "multilingual: NFKC: fullwidth Latin and halfwidth katakana fold to their usual forms") {
     CHECK(fold("ＡＢＣ") == "abc");
     CHECK(fold("ｶﾀｶﾅ") == "カタカナ");
     CHECK(fold("ｶｰﾄﾞ") == "カード");  // the halfwidth voiced mark joins its letter
     Analyzer ja("ja");
     CHECK(folded_words(ja, "ＰＩＮコード") == std::vector<std::string>{"pin", "コード"});
     Analyzer en("en");
-    CHECK(folded_words(en, "ＲＥＦＵＮＤ ｒｅｑｕｅｓｔ") == std::vector<std::string>{"refund", "request"});
+    CHECK(folded_words(en, "ＲＥＦＵＮＤ ｒｅｑｕｅｓｔ") ==
+          std::vector<std::string>{"refund", "request"});
     CHECK(share_term("en", "ＲＥＦＵＮＤＳ", "refund"));
   }
 
-  TEST_CASE("every fixture article's title analyses to at least one searchable word") {
+  TEST_CASE(
+      "multilingual: every fixture article's title analyses to at least one searchable word") {
     // A guard for the fixture itself: a title that analyses to nothing could not be found.
     auto taxonomy = helpmark::Taxonomy::load(hmtest::kMlTaxonomy);
     REQUIRE(taxonomy.ok());
@@ -168,6 +173,7 @@ TEST_SUITE("multilingual/analysis") {
       for (const auto& t : tokenize(analyzer, a.title)) searchable += !t.stopword;
       CHECK_MESSAGE(searchable > 0, a.id);
     }
-    CHECK(locales == std::set<std::string>{"en", "es", "fr", "de", "pt", "pt-BR", "ar", "ja", "zh", "th"});
+    CHECK(locales ==
+          std::set<std::string>{"en", "es", "fr", "de", "pt", "pt-BR", "ar", "ja", "zh", "th"});
   }
 }

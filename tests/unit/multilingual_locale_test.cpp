@@ -5,15 +5,15 @@
 #include "multilingual_util.hpp"
 
 using namespace helpmark;
-using hmtest::MlKb;
 using hmtest::hit_of;
 using hmtest::id_set;
+using hmtest::MlKb;
 using hmtest::rank_of;
 using Ids = std::set<std::string>;
 using Strings = std::vector<std::string>;
 
 TEST_SUITE("multilingual/locales") {
-  TEST_CASE("the locale chain: pt-BR, then pt, then the default locale") {
+  TEST_CASE("multilingual: the locale chain: pt-BR, then pt, then the default locale") {
     MlKb kb;
     CHECK(kb.search("senha", "pt-BR").locales == Strings{"pt-BR", "pt", "en"});
     CHECK(kb.search("senha", "pt").locales == Strings{"pt", "en"});
@@ -24,7 +24,7 @@ TEST_SUITE("multilingual/locales") {
     CHECK(kb.search("senha", "pt-BR", no_fallback).locales == Strings{"pt-BR"});
   }
 
-  TEST_CASE("each hit says its locale: pt-BR own article, pt fallback, en fallback") {
+  TEST_CASE("multilingual: each hit says its locale: pt-BR own article, pt fallback, en fallback") {
     MlKb kb;
     SearchResponse own = kb.search("senha", "pt-BR");
     REQUIRE(own.hits.size() == 1);
@@ -45,7 +45,9 @@ TEST_SUITE("multilingual/locales") {
     CHECK(chargeback->locale == "en");
   }
 
-  TEST_CASE("a translated article appears once, in pt-BR, even when the English version matched") {
+  TEST_CASE(
+      "multilingual: a translated article appears once, in pt-BR, even when the English version "
+      "matched") {
     MlKb kb;
     // "request refund" matches only the English text; the pt-BR translation does not say it.
     SearchResponse r = kb.search("request refund", "pt-BR");
@@ -65,7 +67,9 @@ TEST_SUITE("multilingual/locales") {
     CHECK(rank_of(en, "refund-request-pt-br") == 0);
   }
 
-  TEST_CASE("the pt article of a group wins over en for pt-BR when there is no pt-BR version") {
+  TEST_CASE(
+      "multilingual: the pt article of a group wins over en for pt-BR when there is no pt-BR "
+      "version") {
     MlKb kb;
     // "card payment declined" matches the English text; card-declined has pt, es and de versions.
     SearchResponse r = kb.search("card payment declined", "pt-BR");
@@ -83,7 +87,9 @@ TEST_SUITE("multilingual/locales") {
     CHECK(ja.hits[0].id == "card-declined");
   }
 
-  TEST_CASE("without a locale every locale is searched and translations show in the default locale") {
+  TEST_CASE(
+      "multilingual: without a locale every locale is searched and translations show in the "
+      "default locale") {
     MlKb kb;
     SearchResponse r = kb.search("devolución", "");
     CHECK(hmtest::ids(r) == Strings{"refund-request"});
@@ -92,7 +98,7 @@ TEST_SUITE("multilingual/locales") {
     CHECK(hmtest::ids(th) == Strings{"change-password-th"});  // untranslated: its own locale
   }
 
-  TEST_CASE("fallback off: only the requested locale is searched") {
+  TEST_CASE("multilingual: fallback off: only the requested locale is searched") {
     MlKb kb;
     SearchLayers off;
     off.fallback = false;
@@ -106,7 +112,7 @@ TEST_SUITE("multilingual/locales") {
     for (const auto& h : kb.search("", "pt-BR", off).hits) CHECK(h.locale == "pt-BR");
   }
 
-  TEST_CASE("totals and facet counts count a translated article once") {
+  TEST_CASE("multilingual: totals and facet counts count a translated article once") {
     MlKb kb;
     // "30" is in eight translations of refund-request (not zh) and in sign-in-help.
     SearchRequest request;

@@ -5,8 +5,8 @@
 #include "multilingual_util.hpp"
 
 using namespace helpmark;
-using hmtest::MlKb;
 using hmtest::id_set;
+using hmtest::MlKb;
 using hmtest::rank_of;
 using Ids = std::set<std::string>;
 
@@ -32,7 +32,7 @@ void check_accents(const MlKb& kb, const std::string& locale, const std::string&
 }  // namespace
 
 TEST_SUITE("multilingual/search") {
-  TEST_CASE("queries typed without accents find accented text") {
+  TEST_CASE("multilingual: queries typed without accents find accented text") {
     MlKb kb;
     check_accents(kb, "es", "devolución", "devolucion", "refund-request-es");
     check_accents(kb, "es", "contraseña", "contrasena", "change-password-es");
@@ -43,17 +43,23 @@ TEST_SUITE("multilingual/search") {
     check_accents(kb, "pt-BR", "cartão recusado", "cartao recusado", "card-declined-pt");
   }
 
-  TEST_CASE("the accented spelling ranks its article at least as high when another article competes") {
+  TEST_CASE(
+      "multilingual: the accented spelling ranks its article at least as high when another article "
+      "competes") {
     // Two Spanish articles: one written with the accent, one (a sloppy one) without.
     hmtest::Kb kb(R"(default_locale: es
 locales: [es]
 journeys:
   - id: payments
 )");
-    kb.add("es/a.md", hmtest::md("id: accented\ntitle: Cómo solicitar una devolución\njourney: payments\nlocale: es\n",
-                                 "La devolución llega en cinco días.\n"));
-    kb.add("es/b.md", hmtest::md("id: plain\ntitle: Envíos internacionales\njourney: payments\nlocale: es\n",
-                                 "Los envíos fuera del país no admiten devolucion gratuita.\n"));
+    kb.add(
+        "es/a.md",
+        hmtest::md(
+            "id: accented\ntitle: Cómo solicitar una devolución\njourney: payments\nlocale: es\n",
+            "La devolución llega en cinco días.\n"));
+    kb.add("es/b.md",
+           hmtest::md("id: plain\ntitle: Envíos internacionales\njourney: payments\nlocale: es\n",
+                      "Los envíos fuera del país no admiten devolucion gratuita.\n"));
     kb.build_ok();
     Index index = kb.open();
     SearchRequest r;
@@ -68,7 +74,7 @@ journeys:
     CHECK(rank_of(accented, "accented") <= rank_of(plain, "accented"));
   }
 
-  TEST_CASE("stemming: other inflections find the article") {
+  TEST_CASE("multilingual: stemming: other inflections find the article") {
     MlKb kb;
     for (const char* q : {"refund", "refunds", "refunded"}) {
       CAPTURE(q);
@@ -87,7 +93,8 @@ journeys:
     CHECK(fr.hits.front().id == "refund-request-fr");
   }
 
-  TEST_CASE("stemming switched off at index time: other inflections no longer match") {
+  TEST_CASE(
+      "multilingual: stemming switched off at index time: other inflections no longer match") {
     hmtest::TempDir dir;
     IndexOptions o;
     o.articles_dir = hmtest::kMlArticles;
@@ -104,13 +111,15 @@ journeys:
     r.query = "Zahlungen";
     CHECK(hmtest::search_ok(index.value(), r).total == 0);
     r.query = "Zahlung";
-    CHECK(hmtest::ids(hmtest::search_ok(index.value(), r)) == std::vector<std::string>{"card-declined-de"});
+    CHECK(hmtest::ids(hmtest::search_ok(index.value(), r)) ==
+          std::vector<std::string>{"card-declined-de"});
     // Accent folding does not depend on stemming.
     r.query = "ruckerstattung";
-    CHECK(hmtest::ids(hmtest::search_ok(index.value(), r)) == std::vector<std::string>{"refund-request-de"});
+    CHECK(hmtest::ids(hmtest::search_ok(index.value(), r)) ==
+          std::vector<std::string>{"refund-request-de"});
   }
 
-  TEST_CASE("Arabic with and without vowel marks") {
+  TEST_CASE("multilingual: Arabic with and without vowel marks") {
     MlKb kb;
     // The refund article has no harakat; the query has them.
     SearchResponse with_marks = kb.search("اِسْتِرْدَاد الأَمْوَال", "ar");
@@ -126,7 +135,7 @@ journeys:
     CHECK(hmtest::ids(password_marks) == std::vector<std::string>{"change-password-ar"});
   }
 
-  TEST_CASE("Japanese, Chinese and Thai queries without spaces are segmented") {
+  TEST_CASE("multilingual: Japanese, Chinese and Thai queries without spaces are segmented") {
     MlKb kb;
     SearchResponse ja = kb.search("返金申請", "ja");
     REQUIRE_FALSE(ja.hits.empty());
@@ -150,7 +159,7 @@ journeys:
     CHECK(th_password.hits.front().id == "change-password-th");
   }
 
-  TEST_CASE("Japanese: ガード and カード are different words") {
+  TEST_CASE("multilingual: Japanese: ガード and カード are different words") {
     MlKb kb;
     // add-card-ja and refund-request-ja say カード; guard-ja says ガード.
     SearchResponse guard = kb.search("ガード", "ja");
@@ -161,7 +170,7 @@ journeys:
     CHECK(card.hits.front().id == "add-card-ja");
   }
 
-  TEST_CASE("fullwidth and halfwidth forms match the usual ones (NFKC)") {
+  TEST_CASE("multilingual: fullwidth and halfwidth forms match the usual ones (NFKC)") {
     MlKb kb;
     // Halfwidth katakana query, fullwidth katakana text.
     SearchResponse halfwidth = kb.search("ｶｰﾄﾞ", "ja");
@@ -177,7 +186,7 @@ journeys:
     CHECK(rank_of(abc, "bank-chargeback") >= 1);
   }
 
-  TEST_CASE("each language's query finds its own language's article, not another's") {
+  TEST_CASE("multilingual: each language's query finds its own language's article, not another's") {
     MlKb kb;
     struct Case {
       const char* locale;

@@ -6,11 +6,11 @@
 #include "search/spelling.hpp"
 
 using namespace helpmark;
+using helpmark::search::edit_distance;
 using helpmark::search::Speller;
 using helpmark::search::Vocabulary;
-using helpmark::search::edit_distance;
-using hmtest::MlKb;
 using hmtest::corrected;
+using hmtest::MlKb;
 using hmtest::rank_of;
 using Strings = std::vector<std::string>;
 
@@ -26,12 +26,14 @@ Vocabulary vocabulary(std::initializer_list<std::pair<const char*, int>> words) 
 }  // namespace
 
 TEST_SUITE("multilingual/spelling-units") {
-  TEST_CASE("edit_distance: insertions, deletions, substitutions, transpositions, by code point") {
+  TEST_CASE(
+      "multilingual: edit_distance: insertions, deletions, substitutions, transpositions, by code "
+      "point") {
     CHECK(edit_distance("refund", "refund", 2) == 0);
-    CHECK(edit_distance("refnd", "refund", 2) == 1);     // deletion
-    CHECK(edit_distance("refuund", "refund", 2) == 1);   // insertion
-    CHECK(edit_distance("refind", "refund", 2) == 1);    // substitution
-    CHECK(edit_distance("refnud", "refund", 2) == 1);    // transposition counts once
+    CHECK(edit_distance("refnd", "refund", 2) == 1);    // deletion
+    CHECK(edit_distance("refuund", "refund", 2) == 1);  // insertion
+    CHECK(edit_distance("refind", "refund", 2) == 1);   // substitution
+    CHECK(edit_distance("refnud", "refund", 2) == 1);   // transposition counts once
     CHECK(edit_distance("rfeund", "refund", 2) == 1);
     CHECK(edit_distance("rfenud", "refund", 2) == 2);
     CHECK(edit_distance("", "abc", 5) == 3);
@@ -45,7 +47,7 @@ TEST_SUITE("multilingual/spelling-units") {
     CHECK(edit_distance("reembolso", "reembolso", 0) == 0);
   }
 
-  TEST_CASE("Vocabulary counts documents, removes them, and round-trips") {
+  TEST_CASE("multilingual: Vocabulary counts documents, removes them, and round-trips") {
     Vocabulary v;
     v.add_document({"refund", "card"});
     v.add_document({"refund", "escrow"});
@@ -70,12 +72,19 @@ TEST_SUITE("multilingual/spelling-units") {
     CHECK(partial.counts().at("card") == 1);
   }
 
-  TEST_CASE("Speller::correct picks the nearest, then most frequent, dictionary word") {
-    Speller sp(vocabulary({{"refund", 10}, {"refind", 1}, {"payout", 5}, {"escrow", 3}, {"card", 8}, {"cart", 1},
-                           {"tracking", 4}, {"the", 50}}),
+  TEST_CASE(
+      "multilingual: Speller::correct picks the nearest, then most frequent, dictionary word") {
+    Speller sp(vocabulary({{"refund", 10},
+                           {"refind", 1},
+                           {"payout", 5},
+                           {"escrow", 3},
+                           {"card", 8},
+                           {"cart", 1},
+                           {"tracking", 4},
+                           {"the", 50}}),
                {});
     CHECK(sp.correct("refnud") == "refund");
-    CHECK(sp.correct("refvnd") == "refund");   // "refind" is as near but rarer
+    CHECK(sp.correct("refvnd") == "refund");  // "refind" is as near but rarer
     CHECK(sp.correct("payuot") == "payout");
     CHECK(sp.correct("escorw") == "escrow");
     CHECK(sp.correct("trackign") == "tracking");
@@ -84,32 +93,39 @@ TEST_SUITE("multilingual/spelling-units") {
     CHECK_FALSE(sp.correct("qwzxvbn").has_value());
   }
 
-  TEST_CASE("Speller::correct never touches known words, digits, short words or unspaced scripts") {
-    Speller sp(vocabulary({{"refund", 10}, {"card", 8}, {"order", 6}, {"ord", 1}, {"カード", 3}, {"เงิน", 3}}), {});
-    CHECK_FALSE(sp.correct("refund").has_value());   // known
+  TEST_CASE(
+      "multilingual: Speller::correct never touches known words, digits, short words or unspaced "
+      "scripts") {
+    Speller sp(
+        vocabulary(
+            {{"refund", 10}, {"card", 8}, {"order", 6}, {"ord", 1}, {"カード", 3}, {"เงิน", 3}}),
+        {});
+    CHECK_FALSE(sp.correct("refund").has_value());    // known
     CHECK_FALSE(sp.correct("ord12345").has_value());  // an order id
     CHECK_FALSE(sp.correct("12345").has_value());
-    CHECK_FALSE(sp.correct("0rder").has_value());     // a digit inside
-    CHECK_FALSE(sp.correct("ca").has_value());        // 1-2 letters
+    CHECK_FALSE(sp.correct("0rder").has_value());  // a digit inside
+    CHECK_FALSE(sp.correct("ca").has_value());     // 1-2 letters
     CHECK_FALSE(sp.correct("c").has_value());
-    CHECK_FALSE(sp.correct("ガード").has_value());    // Japanese: different word, not a typo
-    CHECK_FALSE(sp.correct("เงอน").has_value());      // Thai
+    CHECK_FALSE(sp.correct("ガード").has_value());  // Japanese: different word, not a typo
+    CHECK_FALSE(sp.correct("เงอน").has_value());    // Thai
     // 4-letter words: only distance 1.
     CHECK(sp.correct("crad") == "card");
     CHECK_FALSE(sp.correct("cxrx").has_value());
   }
 
-  TEST_CASE("Speller::correct: distance 2 in words over 4 letters") {
+  TEST_CASE("multilingual: Speller::correct: distance 2 in words over 4 letters") {
     Speller sp(vocabulary({{"refund", 10}, {"tracking", 4}}), {});
-    CHECK(sp.correct("refuuund") == "refund");    // two insertions
-    CHECK(sp.correct("rfnd") == std::nullopt);    // 4 letters: distance 1 only, refund is 2 away
+    CHECK(sp.correct("refuuund") == "refund");  // two insertions
+    CHECK(sp.correct("rfnd") == std::nullopt);  // 4 letters: distance 1 only, refund is 2 away
     CHECK(sp.correct("rfund") == "refund");
     CHECK(sp.correct("trackinng") == "tracking");
     CHECK(sp.correct("tracknig") == "tracking");  // a transposition
   }
 
-  TEST_CASE("Speller::correct: two missing letters, substitutions or transpositions are distance 2 too" *
-            doctest::skip()) {
+  TEST_CASE(
+      "multilingual: Speller::correct: two missing letters, substitutions or transpositions are "
+      "distance 2 too" *
+      doctest::skip()) {
     // BUG (lib/src/search/spelling.cpp, Speller::correct and the Speller constructor): the
     // candidates are words sharing a delete-key, with up to 2 deletes of the query but only 1
     // of each dictionary word, so a word with two letters missing, two substitutions or two
@@ -124,14 +140,14 @@ TEST_SUITE("multilingual/spelling-units") {
     CHECK(sp.correct("rfenud") == "refund");
   }
 
-  TEST_CASE("Speller: 3-letter words only at distance 1 towards a frequent word") {
+  TEST_CASE("multilingual: Speller: 3-letter words only at distance 1 towards a frequent word") {
     Speller sp(vocabulary({{"fee", 40}, {"bag", 1}, {"escrow", 40}}), {});
     CHECK(sp.correct("fwe") == "fee");           // 1 edit, frequent
     CHECK_FALSE(sp.correct("bsg").has_value());  // 1 edit, but "bag" is rare (1 * 20 < 40)
     CHECK_FALSE(sp.correct("fxx").has_value());  // 2 edits
   }
 
-  TEST_CASE("Speller: domain words are known and are correction targets") {
+  TEST_CASE("multilingual: Speller: domain words are known and are correction targets") {
     Speller sp(vocabulary({{"refund", 8}}), {"lumenpay", "escrow"});
     CHECK(sp.known("lumenpay"));
     CHECK(sp.known("escrow"));
@@ -142,8 +158,10 @@ TEST_SUITE("multilingual/spelling-units") {
     CHECK(sp.size() == 3);
   }
 
-  TEST_CASE("Speller::complete: prefixes by frequency, then one typo in the prefix") {
-    Speller sp(vocabulary({{"refund", 10}, {"refunds", 3}, {"request", 5}, {"return", 7}, {"reset", 1}}), {});
+  TEST_CASE("multilingual: Speller::complete: prefixes by frequency, then one typo in the prefix") {
+    Speller sp(
+        vocabulary({{"refund", 10}, {"refunds", 3}, {"request", 5}, {"return", 7}, {"reset", 1}}),
+        {});
     CHECK(sp.complete("ref", 5) == Strings{"refund", "refunds"});
     CHECK(sp.complete("re", 3) == Strings{"refund", "return", "request"});
     CHECK(sp.complete("re", 10).size() == 5);
@@ -158,7 +176,9 @@ TEST_SUITE("multilingual/spelling-units") {
 }
 
 TEST_SUITE("multilingual/spelling") {
-  TEST_CASE("did you mean: corrected_query, and auto-correction when the typed query finds nothing") {
+  TEST_CASE(
+      "multilingual: did you mean: corrected_query, and auto-correction when the typed query finds "
+      "nothing") {
     MlKb kb;
     SearchResponse r = kb.search("paymnet declined", "en");
     CHECK(r.corrected_query == "payment declined");
@@ -175,7 +195,7 @@ TEST_SUITE("multilingual/spelling") {
     CHECK(hmtest::ids(balance) == Strings{"gift-cards"});
   }
 
-  TEST_CASE("a known word is not corrected, even next to a typo") {
+  TEST_CASE("multilingual: a known word is not corrected, even next to a typo") {
     MlKb kb;
     SearchResponse r = kb.search("voucher", "en");
     CHECK(r.corrections.empty());
@@ -187,7 +207,9 @@ TEST_SUITE("multilingual/spelling") {
     CHECK(mixed.corrected_query == "gift voucher");
   }
 
-  TEST_CASE("numbers, order ids, e-mail addresses and 1-2 letter words are never corrected") {
+  TEST_CASE(
+      "multilingual: numbers, order ids, e-mail addresses and 1-2 letter words are never "
+      "corrected") {
     MlKb kb;
     for (const char* q : {"12345", "ORD12345", "where is ORD12345", "xz", "ab refund"}) {
       CAPTURE(q);
@@ -204,7 +226,9 @@ TEST_SUITE("multilingual/spelling") {
     CHECK(email.corrected_query.empty());
   }
 
-  TEST_CASE("domain words from taxonomy/spelling: a valid target, never corrected themselves") {
+  TEST_CASE(
+      "multilingual: domain words from taxonomy/spelling: a valid target, never corrected "
+      "themselves") {
     MlKb kb;
     SearchResponse typo = kb.search("escrwo", "en");
     CHECK(typo.corrected_query == "escrow");
@@ -218,7 +242,7 @@ TEST_SUITE("multilingual/spelling") {
     CHECK(exact.total == 0);
   }
 
-  TEST_CASE("the spelling layer switched off: no correction, no hits for a typo") {
+  TEST_CASE("multilingual: the spelling layer switched off: no correction, no hits for a typo") {
     MlKb kb;
     SearchLayers off;
     off.spelling = false;
@@ -231,7 +255,7 @@ TEST_SUITE("multilingual/spelling") {
     CHECK(rank_of(on, "refund-request") >= 1);
   }
 
-  TEST_CASE("a typo in a Spanish query is corrected from the Spanish vocabulary") {
+  TEST_CASE("multilingual: a typo in a Spanish query is corrected from the Spanish vocabulary") {
     MlKb kb;
     SearchResponse r = kb.search("contrasela", "es");
     CHECK(corrected(r.corrections, "contrasela", "contrasena"));
@@ -239,7 +263,7 @@ TEST_SUITE("multilingual/spelling") {
     CHECK(hmtest::ids(r) == Strings{"change-password-es"});
   }
 
-  TEST_CASE("incremental indexing keeps the vocabulary right") {
+  TEST_CASE("multilingual: incremental indexing keeps the vocabulary right") {
     MlKb kb(/*copy=*/true);
     // "balance" is only in gift-cards.
     CHECK(kb.search("balanse", "en").corrected_query == "balance");

@@ -8,9 +8,9 @@
 #include "search/synonyms.hpp"
 
 using namespace helpmark;
-using hmtest::MlKb;
 using hmtest::find_diagnostic;
 using hmtest::id_set;
+using hmtest::MlKb;
 using hmtest::rank_of;
 using hmtest::synonym_expansions;
 using Ids = std::set<std::string>;
@@ -22,12 +22,14 @@ namespace {
 search::SynonymTable parse_en(std::string_view yaml, std::vector<Diagnostic>& diags,
                               const std::string& locale = "en") {
   analysis::Analyzer analyzer(locale);
-  return search::SynonymTable::parse(yaml, "synonyms/" + locale + ".yaml", locale, {"en", "es"}, analyzer, diags);
+  return search::SynonymTable::parse(yaml, "synonyms/" + locale + ".yaml", locale, {"en", "es"},
+                                     analyzer, diags);
 }
 
 std::size_t errors_in(const std::vector<Diagnostic>& diags) {
   return static_cast<std::size_t>(
-      std::count_if(diags.begin(), diags.end(), [](const Diagnostic& d) { return d.severity == Severity::kError; }));
+      std::count_if(diags.begin(), diags.end(),
+                    [](const Diagnostic& d) { return d.severity == Severity::kError; }));
 }
 
 // A knowledge base with one English article and the given synonyms file.
@@ -40,7 +42,9 @@ journeys:
 }  // namespace
 
 TEST_SUITE("multilingual/synonyms") {
-  TEST_CASE("two-way multi-word group: 'money back' finds the article that only says 'refund', and back") {
+  TEST_CASE(
+      "multilingual: two-way multi-word group: 'money back' finds the article that only says "
+      "'refund', and back") {
     MlKb kb;
     SearchResponse money_back = kb.search("money back", "en");
     CHECK(id_set(money_back) == Ids{"money-back-guarantee", "refund-request"});
@@ -54,7 +58,8 @@ TEST_SUITE("multilingual/synonyms") {
     CHECK(synonym_expansions(refund.synonyms, "refund") == Strings{"money back", "reimbursement"});
   }
 
-  TEST_CASE("two-way single-word group: voucher and coupon find each other's articles") {
+  TEST_CASE(
+      "multilingual: two-way single-word group: voucher and coupon find each other's articles") {
     MlKb kb;
     // `voucher` never says coupon; `gift-cards` says coupon but never voucher.
     SearchResponse coupon = kb.search("coupon", "en");
@@ -68,7 +73,9 @@ TEST_SUITE("multilingual/synonyms") {
     CHECK(id_set(reimbursement) == Ids{"money-back-guarantee", "refund-request"});
   }
 
-  TEST_CASE("one-way: chargeback also searches dispute, dispute does not search chargeback") {
+  TEST_CASE(
+      "multilingual: one-way: chargeback also searches dispute, dispute does not search "
+      "chargeback") {
     MlKb kb;
     SearchResponse chargeback = kb.search("chargeback", "en");
     CHECK(id_set(chargeback) == Ids{"bank-chargeback", "open-a-dispute"});
@@ -78,7 +85,7 @@ TEST_SUITE("multilingual/synonyms") {
     CHECK(dispute.synonyms.empty());
   }
 
-  TEST_CASE("synonyms apply after spelling correction") {
+  TEST_CASE("multilingual: synonyms apply after spelling correction") {
     MlKb kb;
     SearchResponse refnud = kb.search("refnud", "en");
     CHECK(refnud.auto_corrected);
@@ -94,7 +101,7 @@ TEST_SUITE("multilingual/synonyms") {
     CHECK(rank_of(mony, "refund-request") >= 1);
   }
 
-  TEST_CASE("synonyms match through stemming") {
+  TEST_CASE("multilingual: synonyms match through stemming") {
     MlKb kb;
     for (const char* q : {"refunds", "refunded"}) {
       CAPTURE(q);
@@ -107,7 +114,7 @@ TEST_SUITE("multilingual/synonyms") {
     CHECK(synonym_expansions(registering.synonyms, "register").has_value());
   }
 
-  TEST_CASE("stop words inside a phrase tell phrases apart: sign in is not sign up") {
+  TEST_CASE("multilingual: stop words inside a phrase tell phrases apart: sign in is not sign up") {
     MlKb kb;
     SearchResponse sign_in = kb.search("sign in", "en");
     CHECK(hmtest::ids(sign_in) == Strings{"sign-in-help"});
@@ -122,7 +129,8 @@ TEST_SUITE("multilingual/synonyms") {
     CHECK(sign_up.synonyms[0].expansions == Strings{"register", "registration"});
   }
 
-  TEST_CASE("synonyms are per locale: the Spanish table does not act on other locales") {
+  TEST_CASE(
+      "multilingual: synonyms are per locale: the Spanish table does not act on other locales") {
     MlKb kb;
     // The Spanish article says devolución, never reembolso.
     SearchResponse es = kb.search("reembolso", "es");
@@ -144,7 +152,7 @@ TEST_SUITE("multilingual/synonyms") {
     CHECK(es_only.total == 0);
   }
 
-  TEST_CASE("the synonyms layer switched off: no expansion, no synonym hits") {
+  TEST_CASE("multilingual: the synonyms layer switched off: no expansion, no synonym hits") {
     MlKb kb;
     SearchLayers off;
     off.synonyms = false;
@@ -155,7 +163,7 @@ TEST_SUITE("multilingual/synonyms") {
     CHECK(hmtest::ids(chargeback) == Strings{"bank-chargeback"});
   }
 
-  TEST_CASE("response.synonyms lists exactly the rules applied, in query order") {
+  TEST_CASE("multilingual: response.synonyms lists exactly the rules applied, in query order") {
     MlKb kb;
     SearchResponse r = kb.search("coupon for a refund", "en");
     REQUIRE(r.synonyms.size() == 2);
@@ -168,14 +176,15 @@ TEST_SUITE("multilingual/synonyms") {
 }
 
 TEST_SUITE("multilingual/synonyms-validation") {
-  TEST_CASE("a valid file parses into one rule per phrase and round-trips") {
+  TEST_CASE("multilingual: a valid file parses into one rule per phrase and round-trips") {
     std::vector<Diagnostic> diags;
     auto table = parse_en(R"(locale: en
 groups:
   - [refund, money back, reimbursement]
 one_way:
   - chargeback -> dispute, bank dispute
-)", diags);
+)",
+                          diags);
     CHECK(diags.empty());
     CHECK(table.size() == 4);  // three group members + one one-way rule
     auto copy = search::SynonymTable::deserialize(table.serialize());
@@ -184,7 +193,7 @@ one_way:
     CHECK(copy.rules()[3].rhs_text == Strings{"dispute", "bank dispute"});
   }
 
-  TEST_CASE("a file for a locale the taxonomy does not list") {
+  TEST_CASE("multilingual: a file for a locale the taxonomy does not list") {
     std::vector<Diagnostic> diags;
     auto table = parse_en("groups:\n  - [a1, b1]\n", diags, "it");
     CHECK(table.size() == 0);
@@ -194,7 +203,7 @@ one_way:
     CHECK(hmtest::contains(diags[0].message, "'it'"));
   }
 
-  TEST_CASE("an empty entry, with its line") {
+  TEST_CASE("multilingual: an empty entry, with its line") {
     std::vector<Diagnostic> diags;
     auto table = parse_en("groups:\n  - [refund, money back]\n  - [voucher, '']\n", diags);
     REQUIRE(errors_in(diags) >= 1);
@@ -205,12 +214,13 @@ one_way:
     CHECK(table.size() == 2);  // the valid group is kept
   }
 
-  TEST_CASE("the same entry in two groups is an error naming both lines") {
+  TEST_CASE("multilingual: the same entry in two groups is an error naming both lines") {
     std::vector<Diagnostic> diags;
     auto table = parse_en(R"(groups:
   - [refund, money back]
   - [reimbursement, refunds]
-)", diags);
+)",
+                          diags);
     const Diagnostic* d = find_diagnostic(diags, "duplicate entry 'refunds'");
     REQUIRE_MESSAGE(d != nullptr, hmtest::describe(diags));
     CHECK(d->severity == Severity::kError);
@@ -219,7 +229,7 @@ one_way:
     CHECK(table.size() == 2);  // the second group has one valid phrase left: no rule from it
   }
 
-  TEST_CASE("an entry of stop words only can never match") {
+  TEST_CASE("multilingual: an entry of stop words only can never match") {
     std::vector<Diagnostic> diags;
     parse_en("groups:\n  - [refund, money back]\n  - [voucher, of the]\n", diags);
     const Diagnostic* d = find_diagnostic(diags, "only stop words");
@@ -229,9 +239,10 @@ one_way:
     CHECK(hmtest::contains(d->message, "'of the'"));
   }
 
-  TEST_CASE("malformed YAML names its line") {
+  TEST_CASE("multilingual: malformed YAML names its line") {
     std::vector<Diagnostic> diags;
-    auto table = parse_en("groups:\n  - [refund, money back]\n  - [voucher, coupon\none_way: []\n", diags);
+    auto table =
+        parse_en("groups:\n  - [refund, money back]\n  - [voucher, coupon\none_way: []\n", diags);
     REQUIRE(diags.size() == 1);
     CHECK(diags[0].severity == Severity::kError);
     CHECK(hmtest::contains(diags[0].message, "malformed YAML"));
@@ -239,7 +250,7 @@ one_way:
     CHECK(table.size() == 0);
   }
 
-  TEST_CASE("a one-way entry without '->'") {
+  TEST_CASE("multilingual: a one-way entry without '->'") {
     std::vector<Diagnostic> diags;
     auto table = parse_en("one_way:\n  - chargeback -> dispute\n  - scam phishing\n", diags);
     const Diagnostic* d = find_diagnostic(diags, "has no '->'");
@@ -249,7 +260,8 @@ one_way:
     CHECK(table.size() == 1);
   }
 
-  TEST_CASE("a one-way entry that maps a phrase to itself (or to another form of it)") {
+  TEST_CASE(
+      "multilingual: a one-way entry that maps a phrase to itself (or to another form of it)") {
     std::vector<Diagnostic> diags;
     auto table = parse_en("one_way:\n  - refund -> refunds\n", diags);
     const Diagnostic* d = find_diagnostic(diags, "maps to itself");
@@ -259,7 +271,7 @@ one_way:
     CHECK(table.size() == 0);
   }
 
-  TEST_CASE("a redundant entry in its own group is only a warning") {
+  TEST_CASE("multilingual: a redundant entry in its own group is only a warning") {
     std::vector<Diagnostic> diags;
     auto table = parse_en("groups:\n  - [seller, sellers, vendor]\n", diags);
     REQUIRE(diags.size() == 1);
@@ -269,9 +281,12 @@ one_way:
     CHECK(table.size() == 2);  // seller <-> vendor
   }
 
-  TEST_CASE("the indexer reports every problem with file and line and keeps the valid entries") {
+  TEST_CASE(
+      "multilingual: the indexer reports every problem with file and line and keeps the valid "
+      "entries") {
     hmtest::Kb kb(kTaxonomy);
-    kb.add("en/refund.md", hmtest::md("id: refund\ntitle: How to request a refund\njourney: payments\n"));
+    kb.add("en/refund.md",
+           hmtest::md("id: refund\ntitle: How to request a refund\njourney: payments\n"));
     hmtest::write_file(kb.taxonomy_dir() / "synonyms/en.yaml", R"(groups:
   - [refund, money back]
   - [voucher, '']
@@ -280,7 +295,8 @@ one_way:
   - chargeback dispute
   - payout -> payouts
 )");
-    hmtest::write_file(kb.taxonomy_dir() / "synonyms/it.yaml", "groups:\n  - [rimborso, soldi indietro]\n");
+    hmtest::write_file(kb.taxonomy_dir() / "synonyms/it.yaml",
+                       "groups:\n  - [rimborso, soldi indietro]\n");
     hmtest::write_file(kb.taxonomy_dir() / "synonyms/es.yaml", "groups: [devolución, reembolso\n");
     auto report = kb.build();
     REQUIRE_MESSAGE(report.ok(), report.status().message());
@@ -313,9 +329,11 @@ one_way:
     CHECK(synonym_expansions(response.synonyms, "money back") == Strings{"refund"});
   }
 
-  TEST_CASE("--strict: an error in a synonyms file fails the run and writes nothing") {
+  TEST_CASE(
+      "multilingual: --strict: an error in a synonyms file fails the run and writes nothing") {
     hmtest::Kb kb(kTaxonomy);
-    kb.add("en/refund.md", hmtest::md("id: refund\ntitle: How to request a refund\njourney: payments\n"));
+    kb.add("en/refund.md",
+           hmtest::md("id: refund\ntitle: How to request a refund\njourney: payments\n"));
     hmtest::write_file(kb.taxonomy_dir() / "synonyms/en.yaml", "groups:\n  - [refund, the]\n");
     IndexReport report;
     auto r = build_index(kb.options(/*strict=*/true), &report);
@@ -327,17 +345,21 @@ one_way:
     CHECK_FALSE(hmtest::fs::exists(kb.index_dir()));
   }
 
-  TEST_CASE("--strict: a warning alone does not fail the run") {
+  TEST_CASE("multilingual: --strict: a warning alone does not fail the run") {
     hmtest::Kb kb(kTaxonomy);
-    kb.add("en/refund.md", hmtest::md("id: refund\ntitle: How to request a refund\njourney: payments\n"));
-    hmtest::write_file(kb.taxonomy_dir() / "synonyms/en.yaml", "groups:\n  - [refund, refunds, money back]\n");
+    kb.add("en/refund.md",
+           hmtest::md("id: refund\ntitle: How to request a refund\njourney: payments\n"));
+    hmtest::write_file(kb.taxonomy_dir() / "synonyms/en.yaml",
+                       "groups:\n  - [refund, refunds, money back]\n");
     auto r = kb.build(/*strict=*/true);
     REQUIRE_MESSAGE(r.ok(), r.status().message());
     REQUIRE(r->diagnostics.size() == 1);
     CHECK(r->diagnostics[0].severity == Severity::kWarning);
   }
 
-  TEST_CASE("spelling files: unknown locale and multi-word lines are errors with file and line") {
+  TEST_CASE(
+      "multilingual: spelling files: unknown locale and multi-word lines are errors with file and "
+      "line") {
     auto taxonomy = Taxonomy::parse(kTaxonomy, "journeys.yaml");
     REQUIRE(taxonomy.ok());
     hmtest::TempDir dir;

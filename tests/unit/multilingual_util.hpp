@@ -3,17 +3,17 @@
 // and th, with synonyms/ and spelling/ files), indexed into a temporary directory.
 //
 //   id                     locale  journey  translation_of   says (what the tests rely on)
-//   refund-request         en      billing  -                refund(s), request; Steps + Troubleshooting
-//   money-back-guarantee   en      billing  -                "money back", never "refund"
-//   card-declined          en      billing  -                card payment declined, bank
+//   refund-request         en      billing  -                refund(s), request; Steps +
+//   Troubleshooting money-back-guarantee   en      billing  -                "money back", never
+//   "refund" card-declined          en      billing  -                card payment declined, bank
 //   open-a-dispute         en      billing  -                dispute, never "chargeback"
 //   bank-chargeback        en      billing  -                chargeback, never "dispute"
 //   voucher                en      billing  -                voucher (title), never "coupon"
 //   gift-cards             en      billing  -                coupon (body only), balance (unique)
 //   sign-in-help           en      account  -                "log in", never "sign"
-//   create-account         en      account  -                register(ation), example; never "sign"/"log"
-//   track-order            en      orders   -                tracking number, parcel, courier
-//   refund-request-es      es      billing  refund-request   devolución (never "reembolso")
+//   create-account         en      account  -                register(ation), example; never
+//   "sign"/"log" track-order            en      orders   -                tracking number, parcel,
+//   courier refund-request-es      es      billing  refund-request   devolución (never "reembolso")
 //   card-declined-es       es      billing  card-declined    pago con tarjeta rechazado
 //   change-password-es     es      account  -                contraseña
 //   refund-request-fr      fr      billing  refund-request   remboursement, remboursé
@@ -131,15 +131,16 @@ inline std::size_t rank_of(const helpmark::SearchResponse& response, const std::
 }
 
 /// The hit with `id`, or nullptr.
-inline const helpmark::Hit* hit_of(const helpmark::SearchResponse& response, const std::string& id) {
+inline const helpmark::Hit* hit_of(const helpmark::SearchResponse& response,
+                                   const std::string& id) {
   for (const auto& h : response.hits)
     if (h.id == id) return &h;
   return nullptr;
 }
 
 /// The expansions of the synonym use whose phrase is `phrase`, or nothing when none was applied.
-inline std::optional<std::vector<std::string>> synonym_expansions(const std::vector<helpmark::SynonymUse>& uses,
-                                                                  const std::string& phrase) {
+inline std::optional<std::vector<std::string>> synonym_expansions(
+    const std::vector<helpmark::SynonymUse>& uses, const std::string& phrase) {
   for (const auto& u : uses)
     if (u.phrase == phrase) return u.expansions;
   return std::nullopt;
@@ -154,8 +155,8 @@ inline bool corrected(const std::vector<helpmark::Correction>& corrections, cons
 }
 
 /// The diagnostics whose path ends with `file_suffix`, as "line: message" strings for messages.
-inline std::vector<helpmark::Diagnostic> diagnostics_for(const std::vector<helpmark::Diagnostic>& all,
-                                                         const std::string& file_suffix) {
+inline std::vector<helpmark::Diagnostic> diagnostics_for(
+    const std::vector<helpmark::Diagnostic>& all, const std::string& file_suffix) {
   std::vector<helpmark::Diagnostic> out;
   for (const auto& d : all)
     if (d.path.size() >= file_suffix.size() &&
@@ -171,6 +172,5 @@ inline const helpmark::Diagnostic* find_diagnostic(const std::vector<helpmark::D
     if (contains(d.message, needle)) return &d;
   return nullptr;
 }
-
 
 }  // namespace hmtest

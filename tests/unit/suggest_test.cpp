@@ -9,8 +9,8 @@ using hmtest::MlKb;
 
 namespace {
 
-std::vector<Suggestion> suggest(const MlKb& kb, const std::string& prefix, const std::string& locale = "",
-                                std::size_t limit = 8) {
+std::vector<Suggestion> suggest(const MlKb& kb, const std::string& prefix,
+                                const std::string& locale = "", std::size_t limit = 8) {
   auto r = kb.index().suggest(prefix, locale, limit);
   REQUIRE_MESSAGE(r.ok(), r.status().message());
   return r.value();
@@ -32,7 +32,7 @@ std::string joined(const std::vector<Suggestion>& list) {
 }  // namespace
 
 TEST_SUITE("suggest") {
-  TEST_CASE("completes titles, then questions, then words") {
+  TEST_CASE("suggest: completes titles, then questions, then words") {
     MlKb kb;
     auto list = suggest(kb, "refu");
     INFO(joined(list));
@@ -49,17 +49,20 @@ TEST_SUITE("suggest") {
     CHECK(word->kind == "word");
     CHECK(word->article_id.empty());
     // Kinds come in order: titles, questions, words.
-    auto order = [](const std::string& kind) { return kind == "title" ? 0 : kind == "question" ? 1 : 2; };
-    for (std::size_t i = 1; i < list.size(); ++i) CHECK(order(list[i - 1].kind) <= order(list[i].kind));
+    auto order = [](const std::string& kind) {
+      return kind == "title" ? 0 : kind == "question" ? 1 : 2;
+    };
+    for (std::size_t i = 1; i < list.size(); ++i)
+      CHECK(order(list[i - 1].kind) <= order(list[i].kind));
   }
 
-  TEST_CASE("earlier words must be in the phrase, the last one is a prefix") {
+  TEST_CASE("suggest: earlier words must be in the phrase, the last one is a prefix") {
     MlKb kb;
     auto list = suggest(kb, "how to req");
     REQUIRE_FALSE(list.empty());
     CHECK(list[0].text == "How to request a refund");
     CHECK(find(list, "how to request") != nullptr);  // the word completion keeps what was typed
-    auto none = suggest(kb, "tracking ref");          // no title or question has both
+    auto none = suggest(kb, "tracking ref");         // no title or question has both
     for (const auto& s : none) CHECK(s.kind == "word");
     CHECK(find(none, "tracking refund") != nullptr);
     // A trailing space means the last word is complete.
@@ -68,7 +71,7 @@ TEST_SUITE("suggest") {
     for (const auto& s : complete) CHECK(s.kind != "word");
   }
 
-  TEST_CASE("a typo in the last word is tolerated") {
+  TEST_CASE("suggest: a typo in the last word is tolerated") {
     MlKb kb;
     auto list = suggest(kb, "how to reqeu");
     REQUIRE_FALSE(list.empty());
@@ -78,7 +81,7 @@ TEST_SUITE("suggest") {
     CHECK(track[0].text == "Track your order");
   }
 
-  TEST_CASE("synonyms of the completed word find other titles") {
+  TEST_CASE("suggest: synonyms of the completed word find other titles") {
     MlKb kb;
     // "coupo" completes to "coupon" (gift-cards' body); its synonym voucher is in a title.
     auto list = suggest(kb, "coupo");
@@ -94,7 +97,7 @@ TEST_SUITE("suggest") {
     CHECK(find(dispute, "Ask your bank for a chargeback") == nullptr);
   }
 
-  TEST_CASE("the locale chain: own locale first, then the fallbacks") {
+  TEST_CASE("suggest: the locale chain: own locale first, then the fallbacks") {
     MlKb kb;
     auto es = suggest(kb, "devolu", "es");
     REQUIRE_FALSE(es.empty());
@@ -118,7 +121,7 @@ TEST_SUITE("suggest") {
     CHECK(ja[0].text == "返金の申請方法");
   }
 
-  TEST_CASE("limits: at most `limit`, empty prefix gives nothing, over 50 is an error") {
+  TEST_CASE("suggest: limits: at most `limit`, empty prefix gives nothing, over 50 is an error") {
     MlKb kb;
     CHECK(suggest(kb, "re", "", 8).size() <= 8);
     CHECK(suggest(kb, "re", "", 50).size() > 3);
@@ -131,7 +134,8 @@ TEST_SUITE("suggest") {
     auto over = kb.index().suggest("refu", "en", 51);
     REQUIRE_FALSE(over.ok());
     CHECK(over.status().code() == ErrorCode::kInvalidArgument);
-    auto too_long = kb.index().suggest(std::string(SearchRequest::kMaxQueryBytes + 1, 'r'), "en", 8);
+    auto too_long =
+        kb.index().suggest(std::string(SearchRequest::kMaxQueryBytes + 1, 'r'), "en", 8);
     REQUIRE_FALSE(too_long.ok());
     CHECK(too_long.status().code() == ErrorCode::kInvalidArgument);
     CHECK(suggest(kb, "zzzzqqq").empty());
@@ -140,9 +144,11 @@ TEST_SUITE("suggest") {
   TEST_CASE("drafts are not suggested, a new article is, after reopening") {
     MlKb kb(/*copy=*/true);
     hmtest::write_file(kb.articles_dir() / "en/orders/draft.md",
-                       "---\nid: draft\ntitle: Warehouse opening hours\njourney: orders\nstatus: draft\n---\n\nSoon.\n");
-    hmtest::write_file(kb.articles_dir() / "en/orders/live.md",
-                       "---\nid: live\ntitle: Warehouse holidays\njourney: orders\n---\n\nClosed on holidays.\n");
+                       "---\nid: draft\ntitle: Warehouse opening hours\njourney: orders\nstatus: "
+                       "draft\n---\n\nSoon.\n");
+    hmtest::write_file(
+        kb.articles_dir() / "en/orders/live.md",
+        "---\nid: live\ntitle: Warehouse holidays\njourney: orders\n---\n\nClosed on holidays.\n");
     REQUIRE(kb.build().ok());
     kb.reopen();
     auto list = suggest(kb, "wareh");
