@@ -122,8 +122,8 @@ struct Searcher {
     Xapian::Enquire enquire(db);
     enquire.set_weighting_scheme(weight);
     std::unique_ptr<Xapian::ValueCountMatchSpy> spies[3];
-    auto run = [&](const std::string& text) {
-      enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, qp.parse_query(text, flags), filter));
+    auto run = [&](const std::string& text, unsigned parse_flags) {
+      enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, qp.parse_query(text, parse_flags), filter));
       enquire.clear_matchspies();
       for (Xapian::valueno slot : {kSlotJourney, kSlotSubtopic, kSlotLocale}) {
         spies[slot] = std::make_unique<Xapian::ValueCountMatchSpy>(slot);
@@ -131,12 +131,16 @@ struct Searcher {
       }
       return enquire.get_mset(0, 10, db.get_doccount());
     };
-    Xapian::MSet mset = run(q.text);
+    Xapian::MSet mset = run(q.text, Xapian::QueryParser::FLAG_DEFAULT);
     Result r;
-    // Xapian's "did you mean": used when the query as typed finds nothing.
-    if (const std::string corrected = qp.get_corrected_query_string(); !corrected.empty() && mset.empty()) {
-      mset = run(corrected);
-      r.corrected = true;
+    // Xapian's "did you mean", only when the query as typed finds nothing: asking QueryParser
+    // for corrections on every query costs more than the whole search.
+    if (mset.empty()) {
+      qp.parse_query(q.text, flags);
+      if (const std::string corrected = qp.get_corrected_query_string(); !corrected.empty()) {
+        mset = run(corrected, Xapian::QueryParser::FLAG_DEFAULT);
+        r.corrected = true;
+      }
     }
     std::size_t facet_values = 0;
     for (const auto& spy : spies)
@@ -145,7 +149,8 @@ struct Searcher {
       const std::string doc_data = it.get_document().get_data();
       const auto nl = doc_data.find('\n');
       std::string title = doc_data.substr(0, nl);
-      std::string snippet = mset.snippet(doc_data.substr(nl + 1), 200, stem);
+      // Without the background model, which looks up the frequency of every word of the text.
+      std::string snippet = mset.snippet(doc_data.substr(nl + 1), 200, stem, 0);
       if (title.empty() && snippet.empty()) std::abort();
     }
     r.hits = mset.size();
