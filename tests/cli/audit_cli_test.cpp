@@ -71,7 +71,7 @@ TEST_SUITE("cli/audit") {
 
   TEST_CASE("usage errors exit 2") {
     for (std::vector<std::string> args : {std::vector<std::string>{"--format", "xml"},
-                                          {"--as-of", "2026-13-01"},
+                                          {"--as-of", "2026-12-01"},  // given twice
                                           {"--check", "no-such-check"},
                                           {"--severity", "fatal"},
                                           {"--fail-on", "sometimes"},
@@ -81,7 +81,9 @@ TEST_SUITE("cli/audit") {
       CHECK(run.exit_code == 2);
       CHECK_FALSE(run.err.empty());
     }
-    auto bad_date = audit("clean", {"--as-of", "2026-13-01"});
+    auto bad_date = helpmark_cli({"audit", (kAudit / "clean/articles").string(), "--taxonomy",
+                                  (kAudit / "clean/taxonomy").string(), "--as-of", "2026-13-01"});
+    CHECK(bad_date.exit_code == 2);
     CHECK(contains(bad_date.err, "write YYYY-MM-DD"));
     auto bad_check = audit("clean", {"--check", "linkz"});
     CHECK(contains(bad_check.err, "unknown check 'linkz'"));

@@ -89,7 +89,7 @@ TEST_SUITE("cli/track") {
     CHECK(lines_of(track({"export"}, store).out).size() == 6);
   }
 
-  TEST_CASE("a rejected event exits 2 with the reason; nothing is stored") {
+  TEST_CASE("a rejected event exits 2 with the reason, nothing is stored") {
     hmtest::TempDir dir;
     const fs::path store = dir / "events.sqlite";
     auto bad_ts = track({"view", "--session", "s", "--article", "a", "--ts", "2026-11-01 10:00"}, store);
@@ -178,7 +178,7 @@ TEST_SUITE("cli/track") {
     CHECK(contains(no_store.err, "no event store here"));
   }
 
-  TEST_CASE("prune --older-than deletes old events only; --dry-run deletes nothing") {
+  TEST_CASE("prune --older-than deletes old events only, --dry-run deletes nothing") {
     hmtest::TempDir dir;
     const fs::path store = dir / "events.sqlite";
     const auto now = helpmark::tracking::now_ms();
@@ -205,7 +205,7 @@ TEST_SUITE("cli/track") {
     CHECK_FALSE(fs::exists(dir / "none.sqlite"));
   }
 
-  TEST_CASE("the store defaults to events.sqlite beside the index; $HELPMARK_STORE overrides") {
+  TEST_CASE("the store defaults to events.sqlite beside the index, $HELPMARK_STORE overrides") {
     hmtest::TempDir dir;
     auto run = helpmark_cli({"track", "ticket", "--session", "s"}, kCleanEnv, dir.path());
     HM_RUN_INFO(run);
@@ -302,7 +302,7 @@ TEST_SUITE("cli/report") {
     CHECK_FALSE(contains(page, "<script"));
   }
 
-  TEST_CASE("bad report arguments exit 2; a missing store exits 1") {
+  TEST_CASE("bad report arguments exit 2, a missing store exits 1") {
     hmtest::TempDir dir;
     const fs::path store = dir / "events.sqlite";
     import_fixture(store);

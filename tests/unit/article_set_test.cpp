@@ -53,7 +53,7 @@ TEST_SUITE("article/set") {
     CHECK(set.articles[2].id == "a-es");
   }
 
-  TEST_CASE("bad files become diagnostics with relative paths; good ones still load") {
+  TEST_CASE("bad files become diagnostics with relative paths, good ones still load") {
     hmtest::TempDir dir;
     hmtest::write_file(dir / "en/good.md", md("title: Good\njourney: payments\n"));
     hmtest::write_file(dir / "en/bad.md", md("title: Bad\njourney: billing\n"));
@@ -158,7 +158,7 @@ TEST_SUITE("article/set") {
     CHECK(find(set, "plain")->updated == today);
   }
 
-  TEST_CASE("a missing articles directory is not found; an empty one is an empty set") {
+  TEST_CASE("a missing articles directory is not found, an empty one is an empty set") {
     hmtest::TempDir dir;
     static const Taxonomy taxonomy = hmtest::test_taxonomy();
     auto missing = load_articles(dir / "nope", taxonomy);

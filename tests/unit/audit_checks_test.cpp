@@ -137,7 +137,7 @@ TEST_SUITE("audit/links") {
     CHECK(flagged(report, "links/draft-target") == Ids{"source"});  // a draft may link to a draft
   }
 
-  TEST_CASE("related ids that do not exist or are archived; links to drafts and other locales") {
+  TEST_CASE("related ids that do not exist or are archived, links to drafts and other locales") {
     auto report = audit_only("links", {"links"});
     auto related = the_finding(report, "links/broken-related", "source");
     CHECK(related.line == 8);  // the `related:` line
@@ -179,7 +179,7 @@ TEST_SUITE("audit/translations") {
     CHECK(flagged(report, "translations/duplicate") == Ids{"alpha-ja"});
   }
 
-  TEST_CASE("required locales: one warning per missing or unpublished translation; others one coverage line") {
+  TEST_CASE("required locales: one warning per missing or unpublished translation, others one coverage line") {
     auto report = audit_only("translations", {"translations"});
     CHECK(flagged(report, "translations/missing") == Ids{"delta", "epsilon"});
     CHECK(contains(the_finding(report, "translations/missing", "epsilon").message, "'epsilon-es' is draft"));
@@ -256,7 +256,7 @@ TEST_SUITE("audit/structure") {
     CHECK(contains(empty[1].message, "'Last and empty'"));
   }
 
-  TEST_CASE("images without alt text are errors; described images are fine") {
+  TEST_CASE("images without alt text are errors, described images are fine") {
     auto report = audit_only("structure", {"structure/image-alt"});
     auto alt = the_finding(report, "structure/image-alt", "images");
     CHECK(alt.severity == AuditSeverity::kError);
@@ -266,7 +266,7 @@ TEST_SUITE("audit/structure") {
     CHECK(report.suppressed == 1);  // bad-settings ignores structure/image-alt
   }
 
-  TEST_CASE("too long and long sentences; table rows are not sentences") {
+  TEST_CASE("too long and long sentences, table rows are not sentences") {
     auto report = audit_only("structure", {"structure/too-long", "structure/long-sentence"});
     INFO(hmtest::dump(report));
     CHECK(flagged(report, "structure/too-long") == Ids{"long"});
@@ -317,7 +317,7 @@ TEST_SUITE("audit/taxonomy") {
     CHECK(flagged(report, "articles/warning").empty());
   }
 
-  TEST_CASE("featured `articles:` lists parse on journeys and sub-topics; bad ones are errors") {
+  TEST_CASE("featured `articles:` lists parse on journeys and sub-topics, bad ones are errors") {
     auto t = Taxonomy::load(hmtest::kAuditData / "taxonomy/taxonomy");
     REQUIRE(t.ok());
     CHECK(t->journeys()[0].subtopics[0].articles == Ids{"refund-timing", "missing-id"});
@@ -389,7 +389,7 @@ TEST_SUITE("audit/orphans") {
 }
 
 TEST_SUITE("audit/articles") {
-  TEST_CASE("files that fail to load are errors; parser warnings stay with their article") {
+  TEST_CASE("files that fail to load are errors, parser warnings stay with their article") {
     auto report = audit_only("invalid", {"articles"});
     INFO(hmtest::dump(report));
     std::vector<std::string> paths;

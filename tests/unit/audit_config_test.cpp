@@ -183,7 +183,7 @@ severity:
     CHECK(hmtest::the_finding(report, "structure/long-sentence", "long").severity == AuditSeverity::kError);
   }
 
-  TEST_CASE("severity filters use the overridden severity; ignored findings are counted, filtered ones too") {
+  TEST_CASE("severity filters use the overridden severity, ignored findings are counted, filtered ones too") {
     AuditOptions options;
     options.checks = {"stale"};
     options.min_severity = AuditSeverity::kError;
@@ -218,7 +218,7 @@ TEST_SUITE("audit/front-matter") {
     return t;
   }
 
-  TEST_CASE("the audit map: ignore, type, source_hash; field lines") {
+  TEST_CASE("the audit map: ignore, type, source_hash, field lines") {
     std::vector<Diagnostic> diags;
     auto a = parse_article(hmtest::md("title: T\njourney: payments\nrelated: [x]\naudit:\n  ignore: [orphans, "
                                       "stale/overdue]\n  type: reference\n  source_hash: 0123456789abcdef\n"),
@@ -241,7 +241,7 @@ TEST_SUITE("audit/front-matter") {
     CHECK(a->audit_ignore == Ids{"orphans"});
   }
 
-  TEST_CASE("a malformed audit map warns but keeps the article; a bad list is an error") {
+  TEST_CASE("a malformed audit map warns but keeps the article, a bad list is an error") {
     std::vector<Diagnostic> diags;
     auto a = parse_article(hmtest::md("title: T\njourney: payments\naudit: [orphans]\n"), "t.md", taxonomy(), diags);
     REQUIRE(a.has_value());

@@ -120,7 +120,7 @@ TEST_SUITE("audit/effectiveness") {
     CHECK(hmtest::flagged(report, "effectiveness/unhelpful") == Ids{"card-payments", "refund-timing"});
   }
 
-  TEST_CASE("without a store the checks are skipped; a missing store is an error") {
+  TEST_CASE("without a store the checks are skipped, a missing store is an error") {
     auto report = hmtest::audit_only("clean", {"effectiveness"});
     CHECK_FALSE(report.effectiveness_ran);
     CHECK(report.findings.empty());

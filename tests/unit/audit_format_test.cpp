@@ -55,7 +55,7 @@ AuditFormatOptions prefixes() {
 }  // namespace
 
 TEST_SUITE("audit/format") {
-  TEST_CASE("text: owner, then journey, then findings; a summary line") {
+  TEST_CASE("text: owner, then journey, then findings, a summary line") {
     const std::string out = format_audit_report(sample(), AuditFormat::kText, prefixes());
     CHECK(out ==
           "payments-content\n"
@@ -74,7 +74,7 @@ TEST_SUITE("audit/format") {
           "3 articles audited as of 2026-11-01: 2 errors, 2 warnings, 1 info; 2 ignored by settings\n");
   }
 
-  TEST_CASE("text: an empty report is one line; singular words") {
+  TEST_CASE("text: an empty report is one line, singular words") {
     AuditReport r;
     r.as_of = "2026-01-02";
     r.articles = 1;

@@ -307,7 +307,7 @@ TEST_SUITE("capi/abuse") {
     CHECK(st == nullptr);
   }
 
-  TEST_CASE("a closed handle is refused, not used; closing NULL or twice does nothing") {
+  TEST_CASE("a closed handle is refused, not used, closing NULL or twice does nothing") {
     SmallIndex kb;
     hm_index* ix = nullptr;
     REQUIRE(hm_index_open(&ix, kb.index_str().c_str()) == HM_OK);

@@ -79,7 +79,7 @@ TEST_SUITE("search/facets") {
     CHECK(listed(r, "status") == Counts{{"published", 4}});
   }
 
-  TEST_CASE("only the requested fields are counted; none by default") {
+  TEST_CASE("only the requested fields are counted, none by default") {
     FacetKb kb;
     SearchRequest request;
     request.facets = {"audience"};
