@@ -143,6 +143,7 @@ Analyzer::Analyzer(std::string_view locale, bool stemming)
     if (stemming) {
       stemmer_ = Xapian::Stem(language);
       has_stemmer_ = true;
+      portuguese_ = language == "portuguese";
     }
     if (const char* const* words = stopwords_for_language(language)) {
       for (; *words; ++words) {
@@ -241,18 +242,41 @@ void Analyzer::tokenize(std::string_view text, std::vector<Token>& out) {
   utext_close(ut);
 }
 
+namespace {
+
+bool replace_suffix(std::string& word, std::string_view suffix, std::string_view replacement) {
+  if (word.size() <= suffix.size() || !word.ends_with(suffix)) return false;
+  word.replace(word.size() - suffix.size(), suffix.size(), replacement);
+  return true;
+}
+
+// Snowball's Portuguese stemmer leaves "devoluções" as "devoluçõ" but "devolução" as
+// "devoluçã", so a plural never finds its singular; make the nasal plurals singular first.
+// The accent-free forms ("devolucoes") follow the same rule.
+void portuguese_singular(std::string& word) {
+  replace_suffix(word, "\xC3\xB5es", "\xC3\xA3o") || replace_suffix(word, "\xC3\xA3es", "\xC3\xA3o") ||
+      replace_suffix(word, "\xC3\xA3os", "\xC3\xA3o") || replace_suffix(word, "oes", "ao");
+}
+
+}  // namespace
+
 void Analyzer::stems(const Token& token, std::vector<std::string>& out) {
   if (!has_stemmer_) {
     out.push_back(token.folded);
     return;
   }
+  std::string normalized = token.normalized, folded = token.folded;
+  if (portuguese_) {
+    portuguese_singular(normalized);
+    portuguese_singular(folded);
+  }
   // Stem the accented form (Snowball's suffix rules expect accents), then fold the stem; a query
   // typed without accents stems differently, so also index the stem of the folded form.
-  std::string accented = stemmer_(token.normalized);
+  std::string accented = stemmer_(normalized);
   std::string first = is_ascii(accented) ? accented : fold(accented);
   out.push_back(first);
-  if (token.folded != token.normalized) {
-    std::string second = stemmer_(token.folded);
+  if (folded != normalized) {
+    std::string second = stemmer_(folded);
     if (second != first) out.push_back(std::move(second));
   }
 }

@@ -57,6 +57,7 @@ class Analyzer {
   std::unique_ptr<Icu> icu_;
   Xapian::Stem stemmer_;
   bool has_stemmer_ = false;
+  bool portuguese_ = false;  ///< Plurals in -ões/-ães/-ãos are made singular before stemming.
   std::unordered_set<std::string> stopwords_;  ///< Both accented and folded forms.
 };
 

@@ -83,7 +83,9 @@ Result<Answer> Index::Impl::answer(const std::string& question, const std::strin
     f["top_norm"] = ranked.max_possible > 0 ? hit.weight / ranked.max_possible : 0;
     const double next = i + 1 < ranked.hits.size() ? ranked.hits[i + 1].weight : 0;
     const double prev = i > 0 ? ranked.hits[i - 1].weight : hit.weight;
-    f["gap"] = hit.weight > 0 ? (i == 0 ? (hit.weight - next) / hit.weight : (hit.weight - prev) / hit.weight) : 0;
+    // Measured against the most the query could score, not against the hit's own weight: a lone
+    // hit matching one incidental word must not look like a clear winner.
+    f["gap"] = ranked.max_possible > 0 ? (i == 0 ? hit.weight - next : hit.weight - prev) / ranked.max_possible : 0;
     f["corrected"] = ranked.auto_corrected ? 1 : 0;
     f["synonym"] = ranked.prepared.synonyms.empty() ? 0 : 1;
     f["inv_words"] = 1.0 / static_cast<double>(std::max<std::size_t>(1, ranked.prepared.words.size()));

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "util/text.hpp"
+
 namespace helpmark::search {
 namespace {
 
@@ -57,12 +59,29 @@ bool correctable(const std::u32string& w) {
   return true;
 }
 
-void deletes_of(const std::u32string& w, std::vector<std::u32string>& out) {
-  for (std::size_t i = 0; i < w.size(); ++i) {
-    std::u32string d = w;
-    d.erase(i, 1);
-    out.push_back(std::move(d));
+// Words this long or longer are corrected up to distance 2, shorter ones up to 1.
+constexpr std::size_t kLongWord = 5;
+
+// `w` and every string made by deleting up to `depth` of its characters, without repeats.
+void delete_keys_of(const std::u32string& w, int depth, std::vector<std::u32string>& out) {
+  out.assign(1, w);
+  std::size_t level_begin = 0;
+  for (int level = 0; level < depth; ++level) {
+    const std::size_t level_end = out.size();
+    for (std::size_t k = level_begin; k < level_end; ++k)
+      for (std::size_t i = 0; i < out[k].size(); ++i) {
+        std::u32string d = out[k];
+        d.erase(i, 1);
+        out.push_back(std::move(d));
+      }
+    level_begin = level_end;
   }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+std::uint64_t key_hash(const std::u32string& key) {
+  return text::fnv1a64(std::string_view(reinterpret_cast<const char*>(key.data()), key.size() * sizeof(char32_t)));
 }
 
 }  // namespace
@@ -139,19 +158,19 @@ Speller::Speller(const Vocabulary& vocabulary, const std::vector<std::string>& d
   }
   words_.reserve(frequency_.size());
   sorted_.reserve(frequency_.size());
-  std::vector<std::u32string> dels;
+  std::vector<std::u32string> keys;
   for (const auto& [w, c] : frequency_) {
     const std::uint32_t index = static_cast<std::uint32_t>(words_.size());
     words_.push_back(w);
     sorted_.push_back(w);
     const std::u32string u = decode(w);
     if (!correctable(u)) continue;
-    deletes_[w].push_back(index);
-    dels.clear();
-    deletes_of(u, dels);
-    for (const auto& d : dels) deletes_[encode(d)].push_back(index);
+    delete_keys_of(u, u.size() >= kLongWord ? 2 : 1, keys);
+    for (const auto& k : keys) delete_keys_.emplace_back(key_hash(k), index);
   }
   std::sort(sorted_.begin(), sorted_.end());
+  std::sort(delete_keys_.begin(), delete_keys_.end());
+  delete_keys_.shrink_to_fit();
 }
 
 bool Speller::known(std::string_view word) const { return frequency_.count(std::string(word)) > 0; }
@@ -166,19 +185,19 @@ std::optional<std::string> Speller::correct(std::string_view word) const {
   if (!correctable(u) || known(word)) return std::nullopt;
   const int max_distance = u.size() <= 4 ? 1 : 2;
 
-  // Candidates share a delete-key with the word: its deletes up to 2 against the dictionary's
-  // deletes up to 1 cover one or two insertions/deletions, one substitution or transposition.
-  std::vector<std::u32string> keys{u}, level1, level2;
-  deletes_of(u, level1);
-  if (max_distance >= 2)
-    for (const auto& d : level1) deletes_of(d, level2);
-  keys.insert(keys.end(), level1.begin(), level1.end());
-  keys.insert(keys.end(), level2.begin(), level2.end());
-
-  std::set<std::uint32_t> candidates;
-  for (const auto& k : keys)
-    if (auto it = deletes_.find(encode(k)); it != deletes_.end())
-      candidates.insert(it->second.begin(), it->second.end());
+  // Candidates share a delete-key with the word (deletes up to the distance on both sides):
+  // that covers every word within the distance.
+  std::vector<std::u32string> keys;
+  delete_keys_of(u, max_distance, keys);
+  std::vector<std::uint32_t> candidates;
+  for (const auto& k : keys) {
+    const std::uint64_t h = key_hash(k);
+    for (auto it = std::lower_bound(delete_keys_.begin(), delete_keys_.end(), std::pair{h, std::uint32_t{0}});
+         it != delete_keys_.end() && it->first == h; ++it)
+      candidates.push_back(it->second);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
 
   std::optional<std::string> best;
   double best_cost = 1e9;

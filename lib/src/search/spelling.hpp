@@ -50,7 +50,10 @@ class Speller {
  private:
   std::unordered_map<std::string, std::uint32_t> frequency_;
   std::vector<std::string> sorted_;  // for prefix completion
-  std::unordered_map<std::string, std::vector<std::uint32_t>> deletes_;  // delete-1 key -> words
+  // (hash of a delete-key, word index), sorted by hash: a word's keys are itself and its
+  // deletes, up to 2 for words of 5+ letters. A hash collision only adds a candidate, which
+  // the edit distance then rejects.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> delete_keys_;
   std::vector<std::string> words_;
   std::uint32_t max_frequency_ = 1;
 };
