@@ -217,11 +217,7 @@ TEST_SUITE("article/markdown") {
     CHECK(parsed.images[1].line == 24);
   }
 
-  TEST_CASE("links and images inside a multi-line list carry their own line" * doctest::skip()) {
-    // BUG (lib/src/article/markdown.cpp, collect_block): every link and image gets the start
-    // line of the top-level block that contains it, so a link in step 3 of a list is reported
-    // at the line of step 1 (e.g. `helpmark show --file articles/en/payments/refund-timing.md`
-    // puts the link of step 5, file line 32, on line 27).
+  TEST_CASE("links and images inside a multi-line list carry their own line") {
     const std::string body =
         "1. Open the order.\n"                          // 1
         "2. Read [the policy](article:return-policy).\n"  // 2

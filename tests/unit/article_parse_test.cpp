@@ -326,11 +326,7 @@ TEST_SUITE("article/parse") {
     CHECK(errors[1].line == 4);
   }
 
-  TEST_CASE("line numbers of errors in block-style lists and empty values" * doctest::skip()) {
-    // BUG (lib/src/article/article.cpp, parse_article): an unknown audience is reported at the
-    // line of the whole `audience` node (line_of(field("audience"))), not the bad entry's line;
-    // same for unknown tags. And an empty `title: ""` is reported at the first front-matter
-    // line instead of the title's line.
+  TEST_CASE("line numbers of errors in block-style lists and empty values") {
     Parsed p = parse(
         "---\n"                  // 1
         "title: T\n"             // 2

@@ -165,9 +165,16 @@ std::optional<Article> parse_article(std::string_view text_in, const std::string
   }
 
   auto field = [&](const char* name) { return root[name]; };
+  // The line of entry `i` of a list field (a scalar field: its own line).
+  auto entry_line = [&](const char* name, std::size_t i) {
+    const YAML::Node node = field(name);
+    return node.IsSequence() && i < node.size() ? fm.line_of(node[i]) : fm.line_of(node);
+  };
 
-  if (!field("title") || (field("title").IsScalar() && text::trim(field("title").Scalar()).empty()))
+  if (!field("title"))
     fm.error(split.yaml_first_line, "missing `title`: every article needs a title");
+  else if (field("title").IsScalar() && text::trim(field("title").Scalar()).empty())
+    fm.error(fm.line_of(field("title")), "empty `title`: every article needs a title");
   else
     fm.string(field("title"), "title", a.title);
 
@@ -215,10 +222,10 @@ std::optional<Article> parse_article(std::string_view text_in, const std::string
 
   if (field("audience")) {
     if (fm.list(field("audience"), "audience", a.audience)) {
-      for (const auto& value : a.audience)
-        if (std::find(std::begin(kAudiences), std::end(kAudiences), value) == std::end(kAudiences))
-          fm.error(fm.line_of(field("audience")),
-                   "unknown audience '" + value + "'; valid audiences: buyer, seller, partner");
+      for (std::size_t i = 0; i < a.audience.size(); ++i)
+        if (std::find(std::begin(kAudiences), std::end(kAudiences), a.audience[i]) == std::end(kAudiences))
+          fm.error(entry_line("audience", i),
+                   "unknown audience '" + a.audience[i] + "'; valid audiences: buyer, seller, partner");
     }
   }
   if (a.audience.empty()) a.audience.assign(std::begin(kAudiences), std::end(kAudiences));
@@ -266,9 +273,9 @@ std::optional<Article> parse_article(std::string_view text_in, const std::string
       }
     }
   }
-  for (const auto& tag : a.tags)
-    if (!taxonomy.tags().empty() && !taxonomy.has_tag(tag))
-      fm.warning(fm.line_of(field("tags")), "tag '" + tag + "' is not in the taxonomy's `tags`");
+  for (std::size_t i = 0; i < a.tags.size(); ++i)
+    if (!taxonomy.tags().empty() && !taxonomy.has_tag(a.tags[i]))
+      fm.warning(entry_line("tags", i), "tag '" + a.tags[i] + "' is not in the taxonomy's `tags`");
 
   if (fm.failed()) return std::nullopt;
 

@@ -114,7 +114,9 @@ Result<ArticleSet> load_articles(const fs::path& dir, const Taxonomy& taxonomy,
     if (!article) continue;
     auto [it, inserted] = path_of_id.emplace(article->id, relative);
     if (!inserted) {
-      set.diagnostics.push_back({Severity::kError, relative, 2,
+      // The line of its `id:`; an id taken from the file name has no line of its own.
+      const auto id_line = article->field_lines.find("id");
+      set.diagnostics.push_back({Severity::kError, relative, id_line != article->field_lines.end() ? id_line->second : 1,
                                  "duplicate id '" + article->id + "': " + it->second +
                                      " already uses it; give this article a different `id:`"});
       continue;

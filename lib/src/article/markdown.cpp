@@ -68,7 +68,9 @@ const char* literal(cmark_node* node) {
 // Collects the plain text of `block` into `out`, and its links and images.
 void collect_block(cmark_node* block, int line_offset, std::string& out, ParsedBody& body) {
   std::unique_ptr<cmark_iter, IterDeleter> iter(cmark_iter_new(block));
-  const int block_line = cmark_node_get_start_line(block) + line_offset;
+  // The line of the text being read: the start of the innermost block (a paragraph of list
+  // item 3 starts on its own line), plus the line breaks read since.
+  int line = cmark_node_get_start_line(block) + line_offset;
   int image_depth = 0;
   Image* image = nullptr;
   cmark_event_type ev;
@@ -76,6 +78,8 @@ void collect_block(cmark_node* block, int line_offset, std::string& out, ParsedB
     cmark_node* node = cmark_iter_get_node(iter.get());
     const cmark_node_type type = cmark_node_get_type(node);
     if (ev == CMARK_EVENT_ENTER) {
+      if ((type & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK && cmark_node_get_start_line(node) > 0)
+        line = cmark_node_get_start_line(node) + line_offset;
       switch (type) {
         case CMARK_NODE_TEXT:
         case CMARK_NODE_CODE:
@@ -86,12 +90,18 @@ void collect_block(cmark_node* block, int line_offset, std::string& out, ParsedB
           append_separator(out, '\n');
           out += literal(node);
           break;
-        case CMARK_NODE_SOFTBREAK: out += ' '; break;
-        case CMARK_NODE_LINEBREAK: out += '\n'; break;
+        case CMARK_NODE_SOFTBREAK:
+          out += ' ';
+          ++line;
+          break;
+        case CMARK_NODE_LINEBREAK:
+          out += '\n';
+          ++line;
+          break;
         case CMARK_NODE_LINK: {
           Link link;
           link.target = cmark_node_get_url(node) ? cmark_node_get_url(node) : "";
-          link.line = block_line;
+          link.line = line;
           std::string_view target = link.target;
           if (std::size_t hash = target.find('#'); hash != std::string_view::npos) {
             link.anchor = std::string(target.substr(hash + 1));
@@ -108,7 +118,7 @@ void collect_block(cmark_node* block, int line_offset, std::string& out, ParsedB
           break;
         }
         case CMARK_NODE_IMAGE:
-          body.images.push_back({cmark_node_get_url(node) ? cmark_node_get_url(node) : "", "", block_line});
+          body.images.push_back({cmark_node_get_url(node) ? cmark_node_get_url(node) : "", "", line});
           image = &body.images.back();
           ++image_depth;
           break;

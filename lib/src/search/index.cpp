@@ -24,6 +24,18 @@ Xapian::Query or_terms(std::string_view prefix, const std::vector<std::string>& 
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
+// Whether the document has one of the prefixed terms (an empty list: no constraint).
+bool has_any_term(const Xapian::Document& doc, std::string_view prefix, const std::vector<std::string>& values) {
+  if (values.empty()) return true;
+  for (const auto& v : values) {
+    const std::string term = std::string(prefix) + v;
+    Xapian::TermIterator t = doc.termlist_begin();
+    t.skip_to(term);
+    if (t != doc.termlist_end() && *t == term) return true;
+  }
+  return false;
+}
+
 // The locale and status of a document, read from its facet value without decoding its data.
 std::pair<std::string, std::string> locale_and_status(const Xapian::Document& doc) {
   const std::string facets = doc.get_value(schema::kSlotFacets);
@@ -282,6 +294,10 @@ Ranked Index::Impl::rank_once(Handle& handle, Snapshot& snapshot, const RankRequ
         auto [locale, status] = locale_and_status(other);
         if (std::find(statuses.begin(), statuses.end(), status) == statuses.end()) continue;
         if (!f.locales.empty() && std::find(f.locales.begin(), f.locales.end(), locale) == f.locales.end()) continue;
+        // Translations may differ in tags, audience or sub-topic: show one only if it matches too.
+        if (!has_any_term(other, schema::kJourney, f.journeys) || !has_any_term(other, schema::kSubtopic, f.subtopics) ||
+            !has_any_term(other, schema::kAudience, f.audiences) || !has_any_term(other, schema::kTag, f.tags))
+          continue;
         if (std::size_t r = rank_of(locale); r < best) {
           best = r;
           doc = other;
@@ -311,7 +327,7 @@ Result<SearchResponse> Index::Impl::search(const SearchRequest& request) {
                   "limit " + std::to_string(request.limit) + " is over the maximum of " +
                       std::to_string(SearchRequest::kMaxLimit));
   for (const auto& f : request.facets)
-    if (schema::prefix_of_field(f).empty())
+    if (std::find(std::begin(kFacetFields), std::end(kFacetFields), f) == std::end(kFacetFields))
       return Status(ErrorCode::kInvalidArgument,
                     "unknown facet '" + f + "'; facets: journey, subtopic, audience, locale, tags, status");
   if (Status s = check_query_text(request.query); !s.ok()) return s;

@@ -1,6 +1,10 @@
 #include "util/text.hpp"
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 
 namespace helpmark::text {
@@ -112,12 +116,24 @@ std::string hex64(std::uint64_t v) {
 }
 
 std::string slugify_heading(std::string_view heading) {
+  // GitHub's anchors: lower-cased letters and digits, '-' and '_' kept, spaces to '-', all
+  // other characters (punctuation, symbols, in any script) dropped.
   std::string out;
-  for (unsigned char c : heading) {
-    if (c >= 0x80 || std::isalnum(c) || c == '-' || c == '_') {
-      out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    } else if (c == ' ') {
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(heading.data());
+  const auto length = static_cast<std::int32_t>(heading.size());
+  for (std::int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) continue;  // invalid UTF-8
+    if (c == ' ') {
       out += '-';
+    } else if (c == '-' || c == '_' || u_isalnum(c) || u_getIntPropertyValue(c, UCHAR_GENERAL_CATEGORY_MASK) &
+                                                             (U_GC_M_MASK)) {
+      const UChar32 lower = u_tolower(c);
+      char buffer[U8_MAX_LENGTH];
+      std::int32_t n = 0;
+      U8_APPEND_UNSAFE(buffer, n, lower);
+      out.append(buffer, static_cast<std::size_t>(n));
     }
   }
   return out;
