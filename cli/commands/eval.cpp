@@ -150,7 +150,7 @@ void register_eval(CLI::App& app, int& exit_code) {
   sub->add_option("--min-recall1", cmd->min_recall1, "Exit 1 when recall@1 is below this floor");
   sub->add_option("--min-recall3", cmd->min_recall3, "Exit 1 when recall@3 is below this floor");
   sub->add_option("--min-accuracy", cmd->min_accuracy, "Exit 1 when answer accuracy is below this floor");
-  sub->add_option("--show-misses", cmd->show_misses, "Print this many failed queries");
+  sub->add_option("--show-misses", cmd->show_misses, "Print this many failed queries")->check(CLI::NonNegativeNumber);
   sub->add_flag("--json", cmd->json, "Print one JSON object");
   sub->callback([cmd, &exit_code] { exit_code = run_eval_command(*cmd); });
 }

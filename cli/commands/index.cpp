@@ -73,7 +73,8 @@ void register_index(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   sub->add_flag("--strict", cmd->strict, "Fail the whole run on any article error; keep the old index");
   sub->add_option("--max-file-size", cmd->max_file_size, "Reject article files larger than this many bytes")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   sub->add_flag("--json", cmd->json, "Print the report (counts and every diagnostic) as JSON");
   sub->add_flag("-q,--quiet", cmd->quiet, "No progress output");
   sub->callback([cmd, &exit_code] { exit_code = run_index(*cmd); });

@@ -167,7 +167,7 @@ void register_report(CLI::App& app, int& exit_code) {
   sub->add_option("--bucket", cmd->bucket, "Time buckets: auto, day, week or month")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "day", "week", "month"}));
-  sub->add_option("--top", cmd->top, "Rows per table (0 = all)")->capture_default_str();
+  sub->add_option("--top", cmd->top, "Rows per table (0 = all)")->capture_default_str()->check(CLI::NonNegativeNumber);
   sub->add_option("--min-gap", cmd->min_gap, "Occurrences that make a content gap")->capture_default_str();
   sub->add_flag("--json", cmd->json, "Print the whole report as one JSON object (schema in README)");
   sub->add_flag("--csv", cmd->csv, "Print one table as CSV (choose it with --table)");

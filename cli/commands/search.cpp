@@ -113,7 +113,7 @@ void register_search(CLI::App& app, int& exit_code) {
                   "Count these fields over all matches: journey, subtopic, audience, locale, tags, status")
       ->delimiter(',');
   sub->add_option("--limit", cmd->limit, "Results per page (1-1000)")->capture_default_str()->check(CLI::Range(0, 1000));
-  sub->add_option("--offset", cmd->offset, "Skip this many results (pagination)")->capture_default_str();
+  sub->add_option("--offset", cmd->offset, "Skip this many results (pagination)")->capture_default_str()->check(CLI::NonNegativeNumber);
   sub->add_flag("--json", cmd->json, "Print one JSON object (schema in README)");
   sub->callback([cmd, &exit_code] { exit_code = run_search(*cmd); });
 }

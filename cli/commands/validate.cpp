@@ -57,7 +57,7 @@ void register_validate(CLI::App& app, int& exit_code) {
       "sizes. Prints path:line: messages. Exit status 0 when there is no error, 1 otherwise.");
   sub->add_option("articles", cmd->articles, "Folder of .md articles")->capture_default_str();
   sub->add_option("--taxonomy", cmd->taxonomy, "Folder holding journeys.yaml")->capture_default_str();
-  sub->add_option("--max-file-size", cmd->max_file_size, "Largest accepted file, in bytes")->capture_default_str();
+  sub->add_option("--max-file-size", cmd->max_file_size, "Largest accepted file, in bytes")->capture_default_str()->check(CLI::NonNegativeNumber);
   sub->add_flag("--json", cmd->json, "Print counts and diagnostics as JSON");
   sub->callback([cmd, &exit_code] { exit_code = run_validate(*cmd); });
 }

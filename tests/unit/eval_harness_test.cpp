@@ -322,9 +322,7 @@ TEST_SUITE("eval/layers") {
     CHECK(run_ok(o).layers == "none; ranking language model");
   }
 
-  TEST_CASE("eval: the layers string has no stray space when fallback is off" * doctest::skip()) {
-    // BUG (lib/src/eval/eval.cpp, run_eval, the `report.layers` line): "stemming " keeps its
-    // trailing space when "fallback" is off, giving "synonyms spelling stemming ; ranking ...".
+  TEST_CASE("eval: the layers string has no stray space when fallback is off") {
     EvalOptions o = tiny();
     o.fallback = false;
     CHECK(run_ok(o).layers == "synonyms spelling stemming; ranking language model");

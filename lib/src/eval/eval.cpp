@@ -264,9 +264,11 @@ Result<EvalReport> run_eval(const EvalOptions& options) {
   layers.spelling = options.spelling;
   layers.fallback = options.fallback;
   if (options.bm25) layers.ranking = SearchLayers::Ranking::kBm25;
-  report.layers = std::string(options.synonyms ? "synonyms " : "") + (options.spelling ? "spelling " : "") +
-                  (options.stemming ? "stemming " : "") + (options.fallback ? "fallback" : "");
-  if (report.layers.empty()) report.layers = "none";
+  std::vector<std::string> on;
+  for (auto [name, enabled] : {std::pair{"synonyms", options.synonyms}, std::pair{"spelling", options.spelling},
+                               std::pair{"stemming", options.stemming}, std::pair{"fallback", options.fallback}})
+    if (enabled) on.emplace_back(name);
+  report.layers = on.empty() ? "none" : text::join(on, " ");
   report.layers += options.bm25 ? "; ranking bm25" : "; ranking language model";
 
   std::map<std::string, std::string> groups;
