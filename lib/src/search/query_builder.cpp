@@ -109,7 +109,9 @@ PreparedQuery QueryBuilder::prepare(const std::string& text, bool correct, bool 
     out.corrected_text = corrected_text;
   }
   if (out.words.empty()) {
-    out.query = Xapian::Query::MatchAll;
+    // A fresh match-all query (the empty term), not a copy of the static Query::MatchAll:
+    // Xapian 1.4's reference counts are not atomic, so threads copying one object race.
+    out.query = Xapian::Query(std::string());
     return out;
   }
   out.browse = false;
