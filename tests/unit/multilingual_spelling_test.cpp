@@ -131,6 +131,12 @@ TEST_SUITE("multilingual/spelling-units") {
     CHECK(sp.correct("rfenud") == "refund");
   }
 
+  TEST_CASE("multilingual: Speller: two edits that also change the first letter are another word") {
+    Speller sp(vocabulary({{"one", 50}, {"refund", 10}}), {});
+    CHECK_FALSE(sp.correct("phone").has_value());  // not "one"
+    CHECK(sp.correct("efund") == "refund");         // one edit may touch the first letter
+  }
+
   TEST_CASE("multilingual: Speller: 3-letter words only at distance 1 towards a frequent word") {
     Speller sp(vocabulary({{"fee", 40}, {"bag", 1}, {"escrow", 40}}), {});
     CHECK(sp.correct("fwe") == "fee");           // 1 edit, frequent

@@ -209,6 +209,9 @@ std::optional<std::string> Speller::correct(std::string_view word) const {
     // Short words are corrected only on a strong signal: one edit towards a common word.
     if (u.size() == 3 && (d > 1 || f * 20 < max_frequency_)) continue;
     const std::u32string cu = decode(candidate);
+    // Two edits and another first letter is more often a different word than a typo
+    // ("phone" is not "one").
+    if (d == 2 && cu.front() != u.front()) continue;
     double cost = d - 0.15 * std::log1p(f) + (cu.front() != u.front() ? 0.6 : 0.0);
     if (cost < best_cost || (cost == best_cost && best && candidate < *best)) {
       best_cost = cost;
