@@ -197,8 +197,7 @@
       correction.hidden = false;
       if (data.auto_corrected) {
         correction.append('Showing results for ', el('strong', { text: data.corrected_query }),
-          '. Search instead for ', el('button', { type: 'button', class: 'link-button', text: q,
-            onclick: () => { state.query = q; runSearch(); } }), '?');
+          ' (you searched for “' + q + '”).');
       } else {
         correction.append('Did you mean ', el('button', { type: 'button', class: 'link-button',
           text: data.corrected_query, onclick: () => { input.value = data.corrected_query; navigateSearch(data.corrected_query); } }), '?');
