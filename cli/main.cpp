@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
       "search.\n\nTypical use:\n"
       "  helpmark index articles --taxonomy taxonomy     # build or update the index\n"
       "  helpmark search \"refund late\" --locale en       # search it\n"
-      "  helpmark validate articles                      # lint articles without indexing\n",
+      "  helpmark validate articles                      # lint articles without indexing\n"
+      "  helpmark serve                                  # HTTP API and demo help center\n",
       "helpmark"};
   app.set_version_flag("--version", HELPMARK_VERSION);
   app.require_subcommand(1);
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   register_audit(app, exit_code);
   register_track(app, exit_code);
   register_report(app, exit_code);
+  register_serve(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -4,36 +4,31 @@
 
 #include "commands/commands.hpp"
 #include "helpmark/answer.hpp"
-#include "helpmark/json.hpp"
 #include "output.hpp"
+#include "requests.hpp"
 
 namespace helpmark::cli {
 namespace {
 
 struct AnswerCommand {
-  std::string question;
+  AnswerArgs args;
   std::string index = default_index_dir();
-  std::string locale;
-  std::vector<std::string> audiences, journeys;
-  double threshold = -1;
-  std::size_t alternatives = 3;
+  double threshold = -1;  ///< -1: not given.
   bool json = false;
 };
 
-int run_answer(const AnswerCommand& cmd) {
+int run_answer(AnswerCommand cmd) {
   auto index = Index::open(cmd.index);
   if (!index.ok()) return report_error(index.status(), cmd.json);
-  AnswerOptions options;
-  if (cmd.threshold >= 0) options.threshold = cmd.threshold;
-  options.alternatives = cmd.alternatives;
-  options.filters.audiences = cmd.audiences;
-  options.filters.journeys = cmd.journeys;
-  auto a = index->answer(cmd.question, cmd.locale, options);
-  if (!a.ok()) return report_error(a.status(), cmd.json);
+  if (cmd.threshold >= 0) cmd.args.threshold = cmd.threshold;
   if (cmd.json) {
-    std::cout << json::answer(cmd.question, a.value()) << "\n";
+    auto text = answer_json(index.value(), cmd.args);
+    if (!text.ok()) return report_error(text.status(), cmd.json);
+    std::cout << text.value() << "\n";
     return kExitOk;
   }
+  auto a = index->answer(cmd.args.question, cmd.args.locale, to_answer_options(cmd.args));
+  if (!a.ok()) return report_error(a.status(), cmd.json);
   const Answer& r = a.value();
   if (!r.found) {
     std::printf("No article matches. Escalate to a human.\n");
@@ -73,14 +68,14 @@ void register_answer(CLI::App& app, int& exit_code) {
       "threshold (hand the customer to a human).\n"
       "  helpmark answer \"i was charged twice for my order\"\n"
       "  helpmark answer \"wo ist meine rückerstattung\" --locale de --json");
-  sub->add_option("question", cmd->question, "The customer's question")->required();
+  sub->add_option("question", cmd->args.question, "The customer's question")->required();
   sub->add_option("--index", cmd->index, "Index directory")->capture_default_str();
-  sub->add_option("--locale", cmd->locale, "The customer's locale (BCP 47)");
-  sub->add_option("--audience", cmd->audiences, "Only articles for buyer, seller or partner")->delimiter(',');
-  sub->add_option("--journey", cmd->journeys, "Only these journeys")->delimiter(',');
+  sub->add_option("--locale", cmd->args.locale, "The customer's locale (BCP 47)");
+  sub->add_option("--audience", cmd->args.audiences, "Only articles for buyer, seller or partner")->delimiter(',');
+  sub->add_option("--journey", cmd->args.journeys, "Only these journeys")->delimiter(',');
   sub->add_option("--threshold", cmd->threshold, "Escalate below this confidence (default: calibrated value in the index)")
       ->check(CLI::Range(0.0, 1.0));
-  sub->add_option("--alternatives", cmd->alternatives, "Other candidates to list")->capture_default_str()->check(CLI::Range(0, 50));
+  sub->add_option("--alternatives", cmd->args.alternatives, "Other candidates to list")->capture_default_str()->check(CLI::Range(0, 50));
   sub->add_flag("--json", cmd->json, "Print one JSON object (schema in README)");
   sub->callback([cmd, &exit_code] { exit_code = run_answer(*cmd); });
 }

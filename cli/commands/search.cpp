@@ -4,19 +4,15 @@
 
 #include "commands/commands.hpp"
 #include "helpmark/index.hpp"
-#include "helpmark/json.hpp"
 #include "output.hpp"
+#include "requests.hpp"
 
 namespace helpmark::cli {
 namespace {
 
 struct SearchCommand {
-  std::string query;
+  SearchArgs args;
   std::string index = default_index_dir();
-  std::string locale;
-  std::vector<std::string> journeys, subtopics, audiences, tags, statuses, facets;
-  std::size_t limit = 10;
-  std::size_t offset = 0;
   bool json = false;
 };
 
@@ -43,37 +39,28 @@ std::string terminal_snippet(const std::string& html, bool color) {
 int run_search(const SearchCommand& cmd) {
   auto index = Index::open(cmd.index);
   if (!index.ok()) return report_error(index.status(), cmd.json);
-  SearchRequest request;
-  request.query = cmd.query;
-  request.locale = cmd.locale;
-  request.filters.journeys = cmd.journeys;
-  request.filters.subtopics = cmd.subtopics;
-  request.filters.audiences = cmd.audiences;
-  request.filters.tags = cmd.tags;
-  request.filters.statuses = cmd.statuses;
-  request.facets = cmd.facets;
-  request.limit = cmd.limit;
-  request.offset = cmd.offset;
-  auto response = index->search(request);
-  if (!response.ok()) return report_error(response.status(), cmd.json);
   if (cmd.json) {
-    std::cout << json::search_response(request, response.value()) << "\n";
+    auto text = search_json(index.value(), cmd.args);
+    if (!text.ok()) return report_error(text.status(), cmd.json);
+    std::cout << text.value() << "\n";
     return kExitOk;
   }
+  auto response = index->search(to_search_request(cmd.args));
+  if (!response.ok()) return report_error(response.status(), cmd.json);
   const auto& r = response.value();
   const bool color = stdout_is_terminal();
   if (r.auto_corrected)
-    std::printf("Showing results for \"%s\" (searched instead of \"%s\").\n", r.corrected_query.c_str(), cmd.query.c_str());
+    std::printf("Showing results for \"%s\" (searched instead of \"%s\").\n", r.corrected_query.c_str(), cmd.args.query.c_str());
   else if (!r.corrected_query.empty())
     std::printf("Did you mean \"%s\"?\n", r.corrected_query.c_str());
   if (r.hits.empty()) {
-    std::printf("No results for \"%s\"%s.\n", cmd.query.c_str(),
+    std::printf("No results for \"%s\"%s.\n", cmd.args.query.c_str(),
                 r.total > 0 ? " on this page" : "");
   } else {
     std::printf("%zu result%s for \"%s\" (showing %zu-%zu)\n\n", r.total, r.total == 1 ? "" : "s",
-                cmd.query.c_str(), cmd.offset + 1, cmd.offset + r.hits.size());
+                cmd.args.query.c_str(), cmd.args.offset + 1, cmd.args.offset + r.hits.size());
   }
-  std::size_t rank = cmd.offset;
+  std::size_t rank = cmd.args.offset;
   for (const auto& h : r.hits) {
     std::printf("%2zu. %s%s%s\n", ++rank, color ? "\033[1m" : "", h.title.c_str(), color ? "\033[0m" : "");
     std::printf("    %s · %s/%s · %s · score %.2f\n", h.id.c_str(), h.journey.c_str(),
@@ -100,20 +87,20 @@ void register_search(CLI::App& app, int& exit_code) {
       "  helpmark search \"refund late\"\n"
       "  helpmark search \"payout\" --audience seller --journey sellers --json\n"
       "  helpmark search \"\" --journey returns --facet tags      # browse a journey");
-  sub->add_option("query", cmd->query, "What to search for (empty lists everything)")->required();
+  sub->add_option("query", cmd->args.query, "What to search for (empty lists everything)")->required();
   sub->add_option("--index", cmd->index, "Index directory")->capture_default_str();
-  sub->add_option("--locale", cmd->locale,
+  sub->add_option("--locale", cmd->args.locale,
                   "Preferred locale (BCP 47, e.g. es, pt-BR); falls back to the base language, then the default");
-  sub->add_option("--journey", cmd->journeys, "Only these journeys")->delimiter(',');
-  sub->add_option("--subtopic", cmd->subtopics, "Only these sub-topics")->delimiter(',');
-  sub->add_option("--audience", cmd->audiences, "Only articles for buyer, seller or partner")->delimiter(',');
-  sub->add_option("--tag", cmd->tags, "Only articles with these tags")->delimiter(',');
-  sub->add_option("--status", cmd->statuses, "Statuses to include (default published)")->delimiter(',');
-  sub->add_option("--facet", cmd->facets,
+  sub->add_option("--journey", cmd->args.journeys, "Only these journeys")->delimiter(',');
+  sub->add_option("--subtopic", cmd->args.subtopics, "Only these sub-topics")->delimiter(',');
+  sub->add_option("--audience", cmd->args.audiences, "Only articles for buyer, seller or partner")->delimiter(',');
+  sub->add_option("--tag", cmd->args.tags, "Only articles with these tags")->delimiter(',');
+  sub->add_option("--status", cmd->args.statuses, "Statuses to include (default published)")->delimiter(',');
+  sub->add_option("--facet", cmd->args.facets,
                   "Count these fields over all matches: journey, subtopic, audience, locale, tags, status")
       ->delimiter(',');
-  sub->add_option("--limit", cmd->limit, "Results per page (1-1000)")->capture_default_str()->check(CLI::Range(0, 1000));
-  sub->add_option("--offset", cmd->offset, "Skip this many results (pagination)")->capture_default_str()->check(CLI::NonNegativeNumber);
+  sub->add_option("--limit", cmd->args.limit, "Results per page (1-1000)")->capture_default_str()->check(CLI::Range(0, 1000));
+  sub->add_option("--offset", cmd->args.offset, "Skip this many results (pagination)")->capture_default_str()->check(CLI::NonNegativeNumber);
   sub->add_flag("--json", cmd->json, "Print one JSON object (schema in README)");
   sub->callback([cmd, &exit_code] { exit_code = run_search(*cmd); });
 }

@@ -4,29 +4,29 @@
 
 #include "commands/commands.hpp"
 #include "helpmark/index.hpp"
-#include "helpmark/json.hpp"
 #include "output.hpp"
+#include "requests.hpp"
 
 namespace helpmark::cli {
 namespace {
 
 struct SuggestCommand {
-  std::string prefix;
+  SuggestArgs args;
   std::string index = default_index_dir();
-  std::string locale;
-  std::size_t limit = 8;
   bool json = false;
 };
 
 int run_suggest(const SuggestCommand& cmd) {
   auto index = Index::open(cmd.index);
   if (!index.ok()) return report_error(index.status(), cmd.json);
-  auto list = index->suggest(cmd.prefix, cmd.locale, cmd.limit);
-  if (!list.ok()) return report_error(list.status(), cmd.json);
   if (cmd.json) {
-    std::cout << json::suggestions(cmd.prefix, list.value()) << "\n";
+    auto text = suggest_json(index.value(), cmd.args);
+    if (!text.ok()) return report_error(text.status(), cmd.json);
+    std::cout << text.value() << "\n";
     return kExitOk;
   }
+  auto list = index->suggest(cmd.args.prefix, cmd.args.locale, cmd.args.limit);
+  if (!list.ok()) return report_error(list.status(), cmd.json);
   for (const auto& s : list.value())
     std::printf("%-8s %s%s\n", s.kind.c_str(), s.text.c_str(),
                 s.article_id.empty() ? "" : ("  [" + s.article_id + "]").c_str());
@@ -43,10 +43,10 @@ void register_suggest(CLI::App& app, int& exit_code) {
       "typo in the last word.\n"
       "  helpmark suggest \"refu\"\n"
       "  helpmark suggest \"devolu\" --locale es --json");
-  sub->add_option("prefix", cmd->prefix, "What has been typed so far")->required();
+  sub->add_option("prefix", cmd->args.prefix, "What has been typed so far")->required();
   sub->add_option("--index", cmd->index, "Index directory")->capture_default_str();
-  sub->add_option("--locale", cmd->locale, "Locale (BCP 47)");
-  sub->add_option("--limit", cmd->limit, "How many suggestions (1-50)")->capture_default_str()->check(CLI::Range(1, 50));
+  sub->add_option("--locale", cmd->args.locale, "Locale (BCP 47)");
+  sub->add_option("--limit", cmd->args.limit, "How many suggestions (1-50)")->capture_default_str()->check(CLI::Range(1, 50));
   sub->add_flag("--json", cmd->json, "Print JSON");
   sub->callback([cmd, &exit_code] { exit_code = run_suggest(*cmd); });
 }

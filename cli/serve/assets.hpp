@@ -1,0 +1,18 @@
+// The demo help center's files (cli/serve/static/), compiled into the binary at configure time
+// (cli/CMakeLists.txt generates serve_assets.cpp), so `helpmark serve` needs no files beside it.
+#pragma once
+
+#include <string_view>
+
+namespace helpmark::cli::serve {
+
+struct Asset {
+  std::string_view path;          ///< URL path, e.g. "/app.js".
+  std::string_view content_type;
+  std::string_view body;
+};
+
+/// The asset served at `path` ("/" is index.html), or nullptr.
+const Asset* find_asset(std::string_view path);
+
+}  // namespace helpmark::cli::serve

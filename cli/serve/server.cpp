@@ -1,0 +1,592 @@
+#include "serve/server.hpp"
+
+#include <httplib.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <ctime>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "commands/track_common.hpp"
+#include "helpmark/index.hpp"
+#include "helpmark/json.hpp"
+#include "helpmark/tracking.hpp"
+#include "requests.hpp"
+#include "serve/article_html.hpp"
+#include "serve/assets.hpp"
+#include "serve/metrics.hpp"
+#include "serve/params.hpp"
+
+namespace helpmark::cli::serve {
+namespace {
+
+namespace fs = std::filesystem;
+using httplib::Request;
+using httplib::Response;
+
+constexpr const char* kJson = "application/json";
+/// Most events one POST may carry (the body size limit usually bites first).
+constexpr std::size_t kMaxEventsPerRequest = 10000;
+constexpr std::size_t kMaxArticleIdBytes = 200;
+/// Offsets past this are refused: no help center pages that deep, and it bounds the work.
+constexpr std::size_t kMaxOffset = 100000;
+
+std::string error_body(std::string_view code, std::string_view message) {
+  nlohmann::ordered_json out = {{"error", {{"code", code}, {"message", message}}}};
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void send_error(Response& res, int http_status, std::string_view code, std::string_view message) {
+  res.status = http_status;
+  res.set_content(error_body(code, message) + "\n", kJson);
+}
+
+/// A library Status as an HTTP error. Internal errors never show their message (it may carry
+/// an exception's text); the server log gets it instead.
+void send_status(Response& res, const Status& status) {
+  switch (status.code()) {
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kInvalidInput:
+      send_error(res, 400, error_code_name(status.code()), status.message());
+      return;
+    case ErrorCode::kNotFound:
+      send_error(res, 404, "not found", status.message());
+      return;
+    case ErrorCode::kLocked:
+      send_error(res, 503, "locked", "the store is busy; try again");
+      return;
+    default:
+      std::cerr << "helpmark serve: error: " << status.message() << "\n";
+      send_error(res, status.code() == ErrorCode::kInternal ? 500 : 503, error_code_name(status.code()),
+                 status.code() == ErrorCode::kInternal ? "internal error" : "the index or store is unavailable");
+  }
+}
+
+void send_json(Response& res, const std::string& body) {
+  res.status = 200;
+  res.set_content(body + "\n", kJson);
+}
+
+std::string endpoint_of(const std::string& path) {
+  for (const char* known : {"/v1/search", "/v1/answer", "/v1/suggest", "/v1/events", "/healthz", "/metrics"})
+    if (path == known) return known;
+  if (path.rfind("/v1/articles/", 0) == 0) return "/v1/articles/{id}";
+  if (find_asset(path) != nullptr) return "static";
+  return "other";
+}
+
+/// Watches the index's version file and reopens the index when it changed, at most once a
+/// second (one stat-sized read), so a rebuilt index is served without a restart.
+class IndexWatcher {
+ public:
+  IndexWatcher(Index& index, fs::path dir) : index_(index), version_file_(std::move(dir) / "iamglass") {
+    version_ = read_version();
+    commit_time_ = modification_time();
+  }
+
+  void maybe_reopen() {
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now().time_since_epoch())
+                                 .count();
+    std::int64_t due = next_check_ms_.load();
+    if (now < due || !next_check_ms_.compare_exchange_strong(due, now + 1000)) return;
+    std::lock_guard lock(mu_);
+    std::string current = read_version();
+    if (current.empty() || current == version_) return;
+    Status s = index_.reopen();
+    if (!s.ok()) {
+      // A rebuild in progress or a damaged index: keep serving the version we have.
+      std::cerr << "helpmark serve: warning: cannot reopen the index: " << s.message() << "\n";
+      return;
+    }
+    version_ = std::move(current);
+    commit_time_ = modification_time();
+    ++generation_;
+    std::cerr << "helpmark serve: index reopened (" << index_.size() << " articles)\n";
+  }
+
+  IndexGauges gauges() const {
+    IndexGauges g;
+    g.documents = index_.size();
+    std::lock_guard lock(mu_);
+    g.generation = generation_;
+    g.commit_time_seconds = commit_time_;
+    return g;
+  }
+
+ private:
+  std::string read_version() const {
+    std::ifstream in(version_file_, std::ios::binary);
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+  }
+  double modification_time() const {
+    struct stat st {};
+    if (::stat(version_file_.c_str(), &st) != 0) return 0;
+    return static_cast<double>(st.st_mtim.tv_sec) + static_cast<double>(st.st_mtim.tv_nsec) / 1e9;
+  }
+
+  Index& index_;
+  const fs::path version_file_;
+  std::atomic<std::int64_t> next_check_ms_{0};
+  mutable std::mutex mu_;
+  std::string version_;
+  double commit_time_ = 0;
+  std::uint64_t generation_ = 1;
+};
+
+/// Compares without an early exit, so the time taken does not reveal how much of a guess was
+/// right.
+bool same_secret(const std::string& given, const std::string& expected) {
+  if (given.size() != expected.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < given.size(); ++i) diff |= static_cast<unsigned char>(given[i] ^ expected[i]);
+  return diff == 0;
+}
+
+// Timestamps of requests in flight, per worker thread: set when routing starts, read by the
+// logger once the response is written.
+thread_local std::optional<std::chrono::steady_clock::time_point> t_request_start;
+
+class Server {
+ public:
+  Server(ServeOptions options, Index index, tracking::EventStore store)
+      : options_(std::move(options)),
+        index_(std::move(index)),
+        store_(std::move(store)),
+        watcher_(index_, options_.index_dir) {}
+
+  /// Binds; returns the port or a message.
+  Result<int> bind() {
+    configure();
+    std::string host = options_.listen;
+    int port = 8080;
+    const std::size_t colon = host.rfind(':');
+    if (colon == std::string::npos || colon + 1 == host.size())
+      return Status(ErrorCode::kInvalidArgument, "--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
+    try {
+      std::size_t used = 0;
+      port = std::stoi(host.substr(colon + 1), &used);
+      if (used != host.size() - colon - 1 || port < 0 || port > 65535) throw std::out_of_range("port");
+    } catch (const std::exception&) {
+      return Status(ErrorCode::kInvalidArgument, "--listen: bad port in '" + options_.listen + "'");
+    }
+    host.resize(colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.empty()) return Status(ErrorCode::kInvalidArgument, "--listen: missing host in '" + options_.listen + "'");
+    host_ = host;
+    if (port == 0) {
+      port = http_.bind_to_any_port(host);
+      if (port < 0) return Status(ErrorCode::kIoError, "cannot listen on " + options_.listen);
+    } else if (!http_.bind_to_port(host, port)) {
+      return Status(ErrorCode::kIoError, "cannot listen on " + options_.listen + " (in use, or not an address of this machine)");
+    }
+    return port;
+  }
+
+  bool listen() { return http_.listen_after_bind(); }
+  void stop() { http_.stop(); }
+  std::size_t documents() const { return index_.size(); }
+
+ private:
+  void configure() {
+    const std::size_t threads = options_.threads;
+    http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    http_.set_payload_max_length(options_.max_body_bytes);
+    http_.set_read_timeout(options_.timeout_seconds, 0);
+    http_.set_write_timeout(options_.timeout_seconds, 0);
+    http_.set_keep_alive_timeout(5);
+    http_.set_keep_alive_max_count(100);
+    // Headers and body are written separately: without TCP_NODELAY, Nagle's algorithm and the
+    // client's delayed ACK hold every keep-alive response for ~40 ms.
+    http_.set_tcp_nodelay(true);
+    http_.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
+
+    http_.set_pre_routing_handler([this](const Request& req, Response& res) {
+      t_request_start = std::chrono::steady_clock::now();
+      add_cors_headers(req, res);
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+    http_.set_logger([this](const Request& req, const Response& res) {
+      double seconds = -1;
+      if (t_request_start) {
+        seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - *t_request_start).count();
+        t_request_start.reset();
+      }
+      metrics_.observe_request(endpoint_of(req.path), res.status, seconds);
+    });
+    // Every error response is JSON, including those httplib makes itself (404 for an unknown
+    // path, 413 for a body over the limit, 414 for a long URI, 400 for a malformed request).
+    http_.set_error_handler(httplib::Server::HandlerWithResponse([](const Request&, Response& res) {
+      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+      switch (res.status) {
+        case 404: send_error(res, 404, "not found", "no such endpoint; see README, \"helpmark serve\""); break;
+        case 413: send_error(res, 413, "payload too large", "the request body is over the server's limit (--max-body)"); break;
+        case 414: send_error(res, 414, "uri too long", "the request URI is too long"); break;
+        default: send_error(res, res.status, res.status >= 500 ? "internal error" : "bad request", res.status >= 500 ? "internal error" : "the request is malformed"); break;
+      }
+      return httplib::Server::HandlerResponse::Handled;
+    }));
+    http_.set_exception_handler([](const Request&, Response& res, std::exception_ptr) {
+      send_error(res, 500, "internal error", "internal error");
+    });
+
+    http_.Get("/v1/search", guard([this](const Request& req, Response& res) { search(req, res); }));
+    http_.Get("/v1/answer", guard([this](const Request& req, Response& res) { answer(req, res); }));
+    http_.Get("/v1/suggest", guard([this](const Request& req, Response& res) { suggest(req, res); }));
+    http_.Get(R"(/v1/articles/([^/]+))", guard([this](const Request& req, Response& res) { article(req, res); }));
+    http_.Post("/v1/events", guard([this](const Request& req, Response& res) { events(req, res); }));
+    http_.Get("/healthz", guard([this](const Request& req, Response& res) { health(req, res); }));
+    http_.Get("/metrics", guard([this](const Request& req, Response& res) { metrics(req, res); }));
+    http_.Get(R"(/|/app\.js|/style\.css)", guard([](const Request& req, Response& res) { static_file(req, res); }));
+    http_.Options(R"(.*)", guard([this](const Request& req, Response& res) { preflight(req, res); }));
+  }
+
+  /// No exception leaves a handler: the client gets a 500 without details, the log gets why.
+  template <typename F>
+  static httplib::Server::Handler guard(F f) {
+    return [f](const Request& req, Response& res) {
+      try {
+        f(req, res);
+      } catch (const std::exception& e) {
+        std::cerr << "helpmark serve: internal error on " << req.path << ": " << e.what() << "\n";
+        send_error(res, 500, "internal error", "internal error");
+      } catch (...) {
+        std::cerr << "helpmark serve: internal error on " << req.path << "\n";
+        send_error(res, 500, "internal error", "internal error");
+      }
+    };
+  }
+
+  bool origin_allowed(const std::string& origin) const {
+    for (const auto& allowed : options_.cors_origins)
+      if (allowed == "*" || allowed == origin) return true;
+    return false;
+  }
+
+  void add_cors_headers(const Request& req, Response& res) const {
+    if (options_.cors_origins.empty() || !req.has_header("Origin")) return;
+    const std::string origin = req.get_header_value("Origin");
+    if (!origin_allowed(origin)) return;
+    res.set_header("Access-Control-Allow-Origin", origin);
+    res.set_header("Vary", "Origin");
+  }
+
+  void preflight(const Request& req, Response& res) const {
+    res.status = 204;
+    if (res.has_header("Access-Control-Allow-Origin")) {
+      res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+      res.set_header("Access-Control-Allow-Headers", "Content-Type, Authorization, X-API-Key");
+      res.set_header("Access-Control-Max-Age", "600");
+    }
+    (void)req;
+  }
+
+  // ---- search, answer, suggest ------------------------------------------------------------
+
+  void search(const Request& req, Response& res) {
+    Params p(req.params);
+    SearchArgs args;
+    for (Status s : {p.check({"q", "locale", "journey", "subtopic", "audience", "tag", "status", "facet", "limit", "offset"}),
+                     p.text("q", args.query), p.text("locale", args.locale), p.list("journey", args.journeys),
+                     p.list("subtopic", args.subtopics), p.list("audience", args.audiences), p.list("tag", args.tags),
+                     p.list("status", args.statuses), p.list("facet", args.facets),
+                     p.size("limit", 0, SearchRequest::kMaxLimit, args.limit),
+                     p.size("offset", 0, kMaxOffset, args.offset)}) {
+      if (!s.ok()) return send_status(res, s);
+    }
+    for (const auto& facet : args.facets) {
+      bool known = false;
+      for (const char* field : kFacetFields) known = known || facet == field;
+      if (!known)
+        return send_error(res, 400, "invalid argument",
+                          "unknown facet '" + facet + "'; expected journey, subtopic, audience, locale, tags or status");
+    }
+    watcher_.maybe_reopen();
+    auto body = search_json(index_, args);
+    if (!body.ok()) return send_status(res, body.status());
+    send_json(res, body.value());
+  }
+
+  void answer(const Request& req, Response& res) {
+    Params p(req.params);
+    AnswerArgs args;
+    for (Status s : {p.check({"q", "locale", "audience", "journey", "threshold", "alternatives"}),
+                     p.text("q", args.question), p.text("locale", args.locale), p.list("audience", args.audiences),
+                     p.list("journey", args.journeys), p.real("threshold", 0.0, 1.0, args.threshold),
+                     p.size("alternatives", 0, kMaxAlternatives, args.alternatives)}) {
+      if (!s.ok()) return send_status(res, s);
+    }
+    watcher_.maybe_reopen();
+    auto body = answer_json(index_, args);
+    if (!body.ok()) return send_status(res, body.status());
+    send_json(res, body.value());
+  }
+
+  void suggest(const Request& req, Response& res) {
+    Params p(req.params);
+    SuggestArgs args;
+    for (Status s : {p.check({"q", "locale", "limit"}), p.text("q", args.prefix), p.text("locale", args.locale),
+                     p.size("limit", 1, kMaxSuggestLimit, args.limit)}) {
+      if (!s.ok()) return send_status(res, s);
+    }
+    watcher_.maybe_reopen();
+    auto body = suggest_json(index_, args);
+    if (!body.ok()) return send_status(res, body.status());
+    send_json(res, body.value());
+  }
+
+  // ---- articles ---------------------------------------------------------------------------
+
+  void article(const Request& req, Response& res) {
+    Params p(req.params);
+    std::string format;
+    for (Status s : {p.check({"format"}), p.text("format", format)})
+      if (!s.ok()) return send_status(res, s);
+    if (!format.empty() && format != "json" && format != "html")
+      return send_error(res, 400, "invalid argument", "parameter 'format' must be json or html");
+    if (format.empty())
+      format = req.get_header_value("Accept").find("text/html") != std::string::npos ? "html" : "json";
+    const std::string id = req.matches.size() > 1 ? std::string(req.matches[1]) : std::string();
+    // Ids are looked up as index terms, never as file names; still refuse what no id can be.
+    if (id.empty() || id.size() > kMaxArticleIdBytes || !is_valid_utf8(id) || id == "." || id == "..")
+      return send_error(res, 404, "not found", "no such article");
+    watcher_.maybe_reopen();
+    auto a = index_.get(id);
+    if (!a.ok()) {
+      if (a.status().code() == ErrorCode::kNotFound) return send_error(res, 404, "not found", "no article with this id");
+      return send_status(res, a.status());
+    }
+    if (format == "html") {
+      res.status = 200;
+      res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' https: data:");
+      res.set_content(article_html(a.value()), "text/html; charset=utf-8");
+    } else {
+      send_json(res, json::article(a.value()));
+    }
+  }
+
+  // ---- events -----------------------------------------------------------------------------
+
+  bool authorised(const Request& req) const {
+    if (options_.api_key.empty()) return true;
+    std::string given = req.get_header_value("X-API-Key");
+    const std::string auth = req.get_header_value("Authorization");
+    if (given.empty() && auth.rfind("Bearer ", 0) == 0) given = auth.substr(7);
+    return !given.empty() && same_secret(given, options_.api_key);
+  }
+
+  void events(const Request& req, Response& res) {
+    if (!authorised(req)) {
+      res.set_header("WWW-Authenticate", "Bearer");
+      return send_error(res, 401, "unauthorized",
+                        "posting events needs the server's API key: header 'Authorization: Bearer KEY' or 'X-API-Key: KEY'");
+    }
+    if (!req.params.empty()) return send_error(res, 400, "invalid argument", "POST /v1/events takes no parameters");
+    const std::string type = req.get_header_value("Content-Type");
+    const std::string media = type.substr(0, type.find(';'));
+    if (media != "application/json" && media != "application/x-ndjson" && media != "application/jsonl")
+      return send_error(res, 415, "unsupported media type",
+                        "send events as application/json (an array) or application/x-ndjson (one object a line)");
+    if (!is_valid_utf8(req.body)) return send_error(res, 400, "invalid input", "the body is not valid UTF-8");
+
+    // The body: a JSON array of event objects, or JSONL (one object a line, as `track import`).
+    std::vector<std::string> texts;
+    const std::size_t first = req.body.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return send_error(res, 400, "invalid input", "the body holds no events");
+    if (req.body[first] == '[') {
+      auto parsed = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+      if (parsed.is_discarded() || !parsed.is_array())
+        return send_error(res, 400, "invalid input", "the body is not valid JSON: expected an array of event objects");
+      for (const auto& item : parsed) texts.push_back(item.dump());
+    } else {
+      std::istringstream lines(req.body);
+      for (std::string line; std::getline(lines, line);) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        texts.push_back(std::move(line));
+      }
+    }
+    if (texts.empty()) return send_error(res, 400, "invalid input", "the body holds no events");
+    if (texts.size() > kMaxEventsPerRequest)
+      return send_error(res, 413, "payload too large",
+                        "at most " + std::to_string(kMaxEventsPerRequest) + " events per request");
+
+    std::vector<std::optional<std::string>> parse_errors(texts.size());
+    std::vector<tracking::Event> valid;
+    std::vector<std::size_t> valid_at;
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      auto event = tracking::event_from_json(texts[i]);
+      if (!event.ok()) {
+        parse_errors[i] = event.status().message();
+        continue;
+      }
+      valid.push_back(std::move(event).value());
+      valid_at.push_back(i);
+    }
+    tracking::BatchOutcome batch;
+    if (!valid.empty()) {
+      auto outcome = store_.record_batch(valid);
+      if (!outcome.ok()) return send_status(res, outcome.status());
+      batch = std::move(outcome).value();
+    }
+    for (std::size_t k = 0; k < batch.outcomes.size() && k < valid_at.size(); ++k)
+      if (batch.outcomes[k].state == tracking::EventOutcome::State::kRejected)
+        parse_errors[valid_at[k]] = batch.outcomes[k].error;
+
+    nlohmann::ordered_json errors = nlohmann::ordered_json::array();
+    std::size_t rejected = 0;
+    for (std::size_t i = 0; i < parse_errors.size(); ++i) {
+      if (!parse_errors[i]) continue;
+      ++rejected;
+      errors.push_back({{"index", i}, {"message", *parse_errors[i]}});
+    }
+    metrics_.observe_events(batch.stored, batch.duplicates, rejected);
+    nlohmann::ordered_json out;
+    const bool none_accepted = batch.stored + batch.duplicates == 0;
+    if (none_accepted)
+      out["error"] = {{"code", "invalid input"},
+                      {"message", texts.size() == 1 ? "the event was rejected: " + errors[0]["message"].get<std::string>()
+                                                    : "every event was rejected; see errors"}};
+    out["received"] = texts.size();
+    out["stored"] = batch.stored;
+    out["duplicates"] = batch.duplicates;
+    out["rejected"] = rejected;
+    out["errors"] = errors;
+    res.status = none_accepted ? 400 : 200;
+    res.set_content(out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", kJson);
+  }
+
+  // ---- health, metrics, the demo page -----------------------------------------------------
+
+  void health(const Request& req, Response& res) {
+    if (!req.params.empty()) return send_error(res, 400, "invalid argument", "GET /healthz takes no parameters");
+    watcher_.maybe_reopen();
+    nlohmann::ordered_json out = {{"status", "ok"},
+                                  {"documents", index_.size()},
+                                  {"events_require_key", !options_.api_key.empty()}};
+    send_json(res, out.dump());
+  }
+
+  void metrics(const Request& req, Response& res) {
+    if (!req.params.empty()) return send_error(res, 400, "invalid argument", "GET /metrics takes no parameters");
+    watcher_.maybe_reopen();
+    res.status = 200;
+    res.set_content(metrics_.render(watcher_.gauges()), "text/plain; version=0.0.4; charset=utf-8");
+  }
+
+  static void static_file(const Request& req, Response& res) {
+    const Asset* asset = find_asset(req.path);
+    if (asset == nullptr) return send_error(res, 404, "not found", "no such file");
+    res.status = 200;
+    res.set_header("Content-Security-Policy",
+                   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                   "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    res.set_header("Cache-Control", "no-cache");
+    res.set_content(asset->body.data(), asset->body.size(), std::string(asset->content_type));
+  }
+
+  ServeOptions options_;
+  Index index_;
+  tracking::EventStore store_;
+  IndexWatcher watcher_;
+  Metrics metrics_;
+  httplib::Server http_;
+  std::string host_;
+};
+
+bool is_loopback(const std::string& listen) {
+  return listen.rfind("127.", 0) == 0 || listen.rfind("localhost:", 0) == 0 || listen.rfind("[::1]:", 0) == 0;
+}
+
+}  // namespace
+
+int run_server(const ServeOptions& options) {
+  if (options.threads == 0) {
+    std::cerr << "helpmark: error: --threads must be at least 1\n";
+    return 2;
+  }
+  auto index = Index::open(options.index_dir);
+  if (!index.ok()) {
+    std::cerr << "helpmark: error: " << index.status().message() << "\n";
+    return 1;
+  }
+  auto patterns = scrub_patterns_for(options.privacy, options.store_path);
+  if (!patterns.ok()) {
+    std::cerr << "helpmark: error: " << patterns.status().message() << "\n";
+    return 1;
+  }
+  tracking::StoreOptions store_options;
+  store_options.scrub_patterns = patterns.value();
+  auto store = tracking::EventStore::open(options.store_path, store_options);
+  if (!store.ok()) {
+    std::cerr << "helpmark: error: event store " << options.store_path << ": " << store.status().message() << "\n";
+    return 1;
+  }
+
+  // Signals are taken by one thread with sigwait; every other thread (httplib's workers are
+  // created later and inherit the mask) has them blocked.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  auto server = std::make_unique<Server>(options, std::move(index).value(), std::move(store).value());
+  auto port = server->bind();
+  if (!port.ok()) {
+    std::cerr << "helpmark: error: " << port.status().message() << "\n";
+    return port.status().code() == ErrorCode::kInvalidArgument ? 2 : 1;
+  }
+
+  std::atomic<bool> done{false};
+  std::thread signal_thread([&] {
+    const timespec tick{0, 200 * 1000 * 1000};
+    while (!done.load()) {
+      int sig = ::sigtimedwait(&stop_signals, nullptr, &tick);
+      if (sig == SIGINT || sig == SIGTERM) {
+        std::cerr << "helpmark serve: stopping\n";
+        server->stop();
+        return;
+      }
+    }
+  });
+
+  std::string host = options.listen.substr(0, options.listen.rfind(':'));
+  std::cout << "helpmark serve: listening on http://" << host << ":" << port.value() << "/ ("
+            << server->documents() << " articles in " << options.index_dir << "; events to " << options.store_path
+            << (options.api_key.empty() ? ", no API key" : ", API key required for events") << ")" << std::endl;
+  if (!is_loopback(options.listen) && options.api_key.empty())
+    std::cerr << "helpmark serve: warning: listening beyond loopback without --api-key: anyone who can reach "
+                 "this port can post tracking events\n";
+
+  const bool clean = server->listen();
+  done.store(true);
+  signal_thread.join();
+  server.reset();
+  if (!clean) {
+    std::cerr << "helpmark: error: the server stopped unexpectedly\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace helpmark::cli::serve

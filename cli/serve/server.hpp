@@ -1,0 +1,27 @@
+// `helpmark serve`: the HTTP API (search, answer, suggest, articles, events, health, metrics)
+// and the demo help center, on cpp-httplib.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace helpmark::cli::serve {
+
+struct ServeOptions {
+  std::string index_dir;
+  std::string store_path;   ///< The event store (created when missing).
+  std::string privacy;      ///< Extra scrub patterns (--privacy); empty: the default lookup.
+  std::string listen = "127.0.0.1:8080";  ///< HOST:PORT; port 0 picks a free port.
+  std::string api_key;      ///< When set, POST /v1/events needs it; empty: events are public.
+  std::vector<std::string> cors_origins;  ///< Origins allowed to call the API ("*" for any).
+  std::size_t threads = 8;
+  std::size_t max_body_bytes = 1 << 20;   ///< Largest request body (POST /v1/events).
+  int timeout_seconds = 10;               ///< Read and write timeout per request.
+};
+
+/// Serves until SIGINT or SIGTERM; returns the process exit code (0 after a clean stop, 1 when
+/// the index, the store or the address cannot be opened). Prints the URL on stdout when ready.
+int run_server(const ServeOptions& options);
+
+}  // namespace helpmark::cli::serve
