@@ -599,7 +599,9 @@ class EventStore:
     def track(self, type: str, **fields: Any) -> Recorded:
         """Records one event: track("click", session="s-1", article="refund-timing", position=1).
         `ts` (ISO 8601 text or an aware datetime) defaults to now; `results` takes a list of
-        article ids and `filters` a dict. A retry of the same event is stored once."""
+        article ids and `filters` a dict. A retry of the same event is stored once when
+        it carries the same `ts` (or `id`): without one, each call is stamped with the current
+        time and is a new event."""
         lib = _lib()
         ev = self._event(type, fields)
         out, dup = ctypes.c_void_p(), ctypes.c_int(0)

@@ -3,7 +3,9 @@
 #include <sqlite3.h>
 #include <xapian.h>
 
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 #include "helpmark/answer.hpp"
 #include "helpmark/json.hpp"
@@ -422,7 +424,17 @@ TEST_SUITE("capi/tracking") {
     REQUIRE(hm_event_set(feedback.get(), "article", "refund-timing") == HM_OK);
     REQUIRE(hm_event_set_bool(feedback.get(), "helpful", 0) == HM_OK);
     REQUIRE(hm_event_set(feedback.get(), "reason", "call me on +44 20 7946 0958") == HM_OK);
-    REQUIRE(hm_event_store_record(nullptr, nullptr, store.get(), feedback.get()) == HM_OK);  // ts: now
+    char* feedback_id = nullptr;
+    REQUIRE(hm_event_store_record(&feedback_id, &duplicate, store.get(), feedback.get()) == HM_OK);  // ts: now
+    StringPtr feedback_owner(feedback_id);
+    CHECK(duplicate == 0);
+    // A retry of an event without ts keeps the time stamped on its first record.
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    char* feedback_retry = nullptr;
+    REQUIRE(hm_event_store_record(&feedback_retry, &duplicate, store.get(), feedback.get()) == HM_OK);
+    StringPtr feedback_retry_owner(feedback_retry);
+    CHECK(duplicate == 1);
+    CHECK(std::string(feedback_retry) == feedback_id);
 
     EventPtr bot = new_event("bot_answer");
     REQUIRE(hm_event_set(bot.get(), "session", "s-2") == HM_OK);

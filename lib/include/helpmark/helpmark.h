@@ -493,7 +493,9 @@ HM_EXTERN int hm_event_add_filter(hm_event *ev, const char *field, const char *v
 
 /**
  * Validates, scrubs personal data from, and durably stores one event. Recording the same
- * event again (a retry) stores it once.
+ * event again (a retry) stores it once: an event without a time is stamped on its first record
+ * and keeps that stamp, so the retry has the same id. Changing the event between calls makes
+ * it a new event.
  * @param out_id         receives the event's id (given, or derived from its content), e.g. to
  *                       put in a click's "search_id"; release with hm_string_free(). May be
  *                       NULL. NULL on failure.

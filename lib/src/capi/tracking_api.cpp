@@ -18,6 +18,9 @@ struct hm_event_store {
 };
 struct hm_event {
   helpmark::tracking::Event event;
+  // The time stamped on the first record of an event without `ts`, kept so that recording the
+  // same handle again (a retry) derives the same id and is stored once.
+  mutable std::string stamped_ts;
 };
 struct hm_batch {
   helpmark::tracking::BatchOutcome outcome;
@@ -73,9 +76,12 @@ std::string* text_field(tracking::Event& e, std::string_view field) {
 }
 
 /// The event as it will be stored: a missing timestamp means "now", as in `helpmark track`.
-tracking::Event prepared(const tracking::Event& e) {
-  tracking::Event copy = e;
-  if (copy.ts.empty()) copy.ts = tracking::format_timestamp(tracking::now_ms());
+tracking::Event prepared(const hm_event& e) {
+  tracking::Event copy = e.event;
+  if (copy.ts.empty()) {
+    if (e.stamped_ts.empty()) e.stamped_ts = tracking::format_timestamp(tracking::now_ms());
+    copy.ts = e.stamped_ts;
+  }
   return copy;
 }
 
@@ -262,7 +268,7 @@ HM_EXTERN int hm_event_store_record(char** out_id, int* out_duplicate, hm_event_
     auto s = acquire(store, fn);
     if (!s) return hm_last_error_code();
     if (ev == nullptr) return null_argument(fn, "ev");
-    auto recorded = s->record(prepared(ev->event));
+    auto recorded = s->record(prepared(*ev));
     if (!recorded.ok()) return fail(recorded.status());
     return recorded_out(out_id, out_duplicate, recorded.value());
   });
@@ -294,7 +300,7 @@ HM_EXTERN int hm_event_store_record_batch(hm_batch** out, hm_event_store* store,
     for (std::size_t i = 0; i < n; ++i) {
       if (events[i] == nullptr)
         return fail(HM_EINVALID, std::string(fn) + ": events[" + std::to_string(i) + "] is NULL");
-      batch.push_back(prepared(events[i]->event));
+      batch.push_back(prepared(*events[i]));
     }
     auto outcome = s->record_batch(batch);
     if (!outcome.ok()) return fail(outcome.status());
