@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "util/text.hpp"
-
 namespace helpmark::search {
 namespace {
 
@@ -62,26 +60,33 @@ bool correctable(const std::u32string& w) {
 // Words this long or longer are corrected up to distance 2, shorter ones up to 1.
 constexpr std::size_t kLongWord = 5;
 
-// `w` and every string made by deleting up to `depth` of its characters, without repeats.
-void delete_keys_of(const std::u32string& w, int depth, std::vector<std::u32string>& out) {
-  out.assign(1, w);
-  std::size_t level_begin = 0;
-  for (int level = 0; level < depth; ++level) {
-    const std::size_t level_end = out.size();
-    for (std::size_t k = level_begin; k < level_end; ++k)
-      for (std::size_t i = 0; i < out[k].size(); ++i) {
-        std::u32string d = out[k];
-        d.erase(i, 1);
-        out.push_back(std::move(d));
-      }
-    level_begin = level_end;
+// FNV-1a over the code points of `w` except those at `skip1` and `skip2`.
+std::uint64_t hash_without(const std::u32string& w, std::size_t skip1, std::size_t skip2) {
+  std::uint64_t h = 14695981039346656037ULL;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (i == skip1 || i == skip2) continue;
+    h ^= static_cast<std::uint64_t>(w[i]);
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+// The hashes of `w` and of every string made by deleting up to `depth` (1 or 2) of its
+// characters, without repeats. Hashing the deletes in place saves building each string: the
+// dictionary has a million of them.
+void delete_hashes_of(const std::u32string& w, int depth, std::vector<std::uint64_t>& out) {
+  constexpr std::size_t kNone = std::u32string::npos;
+  out.clear();
+  out.push_back(hash_without(w, kNone, kNone));
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    // Deleting one of a run of equal letters gives the same string: keep the first.
+    if (i > 0 && w[i] == w[i - 1]) continue;
+    out.push_back(hash_without(w, i, kNone));
+    if (depth < 2) continue;
+    for (std::size_t j = i + 1; j < w.size(); ++j) out.push_back(hash_without(w, i, j));
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
-}
-
-std::uint64_t key_hash(const std::u32string& key) {
-  return text::fnv1a64(std::string_view(reinterpret_cast<const char*>(key.data()), key.size() * sizeof(char32_t)));
 }
 
 }  // namespace
@@ -158,19 +163,35 @@ Speller::Speller(const Vocabulary& vocabulary, const std::vector<std::string>& d
   }
   words_.reserve(frequency_.size());
   sorted_.reserve(frequency_.size());
-  std::vector<std::u32string> keys;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
+  std::vector<std::uint64_t> hashes;
   for (const auto& [w, c] : frequency_) {
     const std::uint32_t index = static_cast<std::uint32_t>(words_.size());
     words_.push_back(w);
     sorted_.push_back(w);
     const std::u32string u = decode(w);
     if (!correctable(u)) continue;
-    delete_keys_of(u, u.size() >= kLongWord ? 2 : 1, keys);
-    for (const auto& k : keys) delete_keys_.emplace_back(key_hash(k), index);
+    delete_hashes_of(u, u.size() >= kLongWord ? 2 : 1, hashes);
+    for (std::uint64_t h : hashes) entries.emplace_back(h, index);
   }
   std::sort(sorted_.begin(), sorted_.end());
-  std::sort(delete_keys_.begin(), delete_keys_.end());
-  delete_keys_.shrink_to_fit();
+
+  // A bucketed table by the hash's top bits, filled by counting sort: linear, where sorting a
+  // million entries took most of the construction.
+  int bits = 1;
+  while ((std::size_t{1} << bits) * 4 < entries.size() && bits < 30) ++bits;  // about 4 keys a bucket
+  bucket_shift_ = 64 - bits;
+  bucket_begin_.assign((std::size_t{1} << bits) + 1, 0);
+  for (const auto& e : entries) ++bucket_begin_[(e.first >> bucket_shift_) + 1];
+  for (std::size_t b = 1; b < bucket_begin_.size(); ++b) bucket_begin_[b] += bucket_begin_[b - 1];
+  std::vector<std::uint32_t> next(bucket_begin_.begin(), bucket_begin_.end() - 1);
+  key_hashes_.resize(entries.size());
+  key_words_.resize(entries.size());
+  for (const auto& e : entries) {
+    const std::uint32_t at = next[e.first >> bucket_shift_]++;
+    key_hashes_[at] = e.first;
+    key_words_[at] = e.second;
+  }
 }
 
 bool Speller::known(std::string_view word) const { return frequency_.count(std::string(word)) > 0; }
@@ -187,15 +208,15 @@ std::optional<std::string> Speller::correct(std::string_view word) const {
 
   // Candidates share a delete-key with the word (deletes up to the distance on both sides):
   // that covers every word within the distance.
-  std::vector<std::u32string> keys;
-  delete_keys_of(u, max_distance, keys);
+  std::vector<std::uint64_t> hashes;
+  delete_hashes_of(u, max_distance, hashes);
   std::vector<std::uint32_t> candidates;
-  for (const auto& k : keys) {
-    const std::uint64_t h = key_hash(k);
-    for (auto it = std::lower_bound(delete_keys_.begin(), delete_keys_.end(), std::pair{h, std::uint32_t{0}});
-         it != delete_keys_.end() && it->first == h; ++it)
-      candidates.push_back(it->second);
-  }
+  if (!key_hashes_.empty())
+    for (std::uint64_t h : hashes) {
+      const std::uint64_t b = h >> bucket_shift_;
+      for (std::uint32_t at = bucket_begin_[b]; at < bucket_begin_[b + 1]; ++at)
+        if (key_hashes_[at] == h) candidates.push_back(key_words_[at]);
+    }
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
 

@@ -50,10 +50,14 @@ class Speller {
  private:
   std::unordered_map<std::string, std::uint32_t> frequency_;
   std::vector<std::string> sorted_;  // for prefix completion
-  // (hash of a delete-key, word index), sorted by hash: a word's keys are itself and its
-  // deletes, up to 2 for words of 5+ letters. A hash collision only adds a candidate, which
+  // Delete-keys: a word's keys are itself and its deletes, up to 2 for words of 5+ letters,
+  // hashed, in buckets by the hash's top bits: bucket b is [bucket_begin_[b], bucket_begin_[b+1])
+  // of key_hashes_ and key_words_ (word indexes). A hash collision only adds a candidate, which
   // the edit distance then rejects.
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> delete_keys_;
+  std::vector<std::uint32_t> bucket_begin_;
+  std::vector<std::uint64_t> key_hashes_;
+  std::vector<std::uint32_t> key_words_;
+  int bucket_shift_ = 63;
   std::vector<std::string> words_;
   std::uint32_t max_frequency_ = 1;
 };
