@@ -59,6 +59,12 @@ Status check_query_text(const std::string& text) {
   return Status::Ok();
 }
 
+const search::FacetTable& Handle::facet_table() {
+  if (!facets || facets->revision() != db.get_revision())
+    facets = std::make_unique<search::FacetTable>(search::FacetTable::build(db));
+  return *facets;
+}
+
 Index::Impl::Impl(fs::path dir, Xapian::Database first) : dir_(std::move(dir)) {
   snapshot_ = load_snapshot(first, 0);
   auto handle = std::make_unique<Handle>();
@@ -229,6 +235,7 @@ Ranked Index::Impl::rank_once(Handle& handle, Snapshot& snapshot, const RankRequ
     double top = 0;
   };
   const Xapian::doccount doccount = handle.db.get_doccount();
+  const search::FacetTable& facets = handle.facet_table();
   auto run = [&](const search::PreparedQuery& prepared, Xapian::Enquire& enquire) {
     Run r;
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, prepared.query, filter));
@@ -242,7 +249,7 @@ Ranked Index::Impl::rank_once(Handle& handle, Snapshot& snapshot, const RankRequ
     if (prepared.browse) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
     // Translations of one article are one result: collapse on the translation group.
     enquire.set_collapse_key(schema::kSlotGroup);
-    r.spy = std::make_unique<search::FacetSpy>(std::set<std::string>(request.facets.begin(), request.facets.end()));
+    r.spy = std::make_unique<search::FacetSpy>(facets, std::set<std::string>(request.facets.begin(), request.facets.end()));
     enquire.clear_matchspies();
     enquire.add_matchspy(r.spy.get());
     // Visiting every match makes the total and the facet counts exact.

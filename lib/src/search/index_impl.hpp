@@ -15,6 +15,7 @@
 #include "analysis/analyzer.hpp"
 #include "helpmark/answer.hpp"
 #include "helpmark/index.hpp"
+#include "search/facets.hpp"
 #include "search/query_builder.hpp"
 #include "search/spelling.hpp"
 #include "search/synonyms.hpp"
@@ -26,6 +27,10 @@ struct Handle {
   Xapian::Database db;
   std::uint64_t generation = 0;
   std::map<std::string, std::unique_ptr<analysis::Analyzer>> analyzers;
+  std::unique_ptr<search::FacetTable> facets;  ///< Of db's revision; see facet_table().
+
+  /// The facet table of this handle's database revision, rebuilt when the revision changed.
+  const search::FacetTable& facet_table();
 };
 
 /// Titles and questions of one locale, indexed by their words' stems, for autocomplete.
