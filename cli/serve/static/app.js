@@ -7,7 +7,7 @@
   const $ = (id) => document.getElementById(id);
   const state = {
     query: '', locale: '', journeys: new Set(), audiences: new Set(),
-    lastSearchId: '', results: [], article: null, eventsEnabled: false,
+    lastSearchId: '', results: [], article: null, eventsEnabled: false, viewSource: '',
   };
   const session = (() => {
     try {
@@ -86,7 +86,11 @@
   const list = $('suggestions');
   let suggestTimer = 0, suggestSeq = 0, active = -1;
 
+  // Also cancels a pending or running suggestion request, so that its answer cannot reopen the
+  // list after a search was submitted.
   function closeSuggestions() {
+    clearTimeout(suggestTimer);
+    ++suggestSeq;
     list.hidden = true;
     list.replaceChildren();
     input.setAttribute('aria-expanded', 'false');
@@ -210,6 +214,7 @@
       const open = el('button', { type: 'button', class: 'link-button', text: h.title });
       open.addEventListener('click', () => {
         postEvent({ type: 'click', article: h.id, position: i + 1, search_id: state.lastSearchId });
+        state.viewSource = 'search';
         location.hash = '#/article/' + encodeURIComponent(h.id);
       });
       results.append(el('li', {}, el('h3', { class: 'title' }, open),
@@ -253,6 +258,10 @@
   }
 
   async function showArticle(id) {
+    // A view is from search only when a result was clicked; related links, Back and a shared
+    // URL are links, even when the article was among the last results.
+    const source = state.viewSource || 'link';
+    state.viewSource = '';
     showView('article');
     $('feedback-status').textContent = '';
     $('contact-status').textContent = '';
@@ -291,7 +300,7 @@
     $('article-related').hidden = relatedList.children.length === 0;
     $('article-title').setAttribute('tabindex', '-1');
     $('article-title').focus();
-    postEvent({ type: 'view', article: a.id, source: state.results.some((h) => h.id === a.id) ? 'search' : 'link' });
+    postEvent({ type: 'view', article: a.id, source });
   }
 
   async function feedback(helpful) {
