@@ -279,9 +279,14 @@ class DemoPageTest(unittest.TestCase):
         self.assertFalse(self.find("#results-view").is_displayed())
         self.assertIn("Refunds go back to the payment method", self.text_of("#article-summary"))
         self.assertEqual(d.switch_to.active_element.get_attribute("id"), "article-title")
+        # Wrapped lines stay in their list item: one list of five steps, as in the Markdown.
+        self.assertEqual(len(self.find_all("#article-sections .section-steps ol")), 1)
         steps = self.find_all("#article-sections .section-steps ol li")
-        self.assertGreaterEqual(len(steps), 3)
-        self.assertNotIn("**", steps[0].text)
+        self.assertEqual(len(steps), 5)
+        self.assertEqual(steps[0].text, "Go to Account > Orders and open the order.")
+        self.assertTrue(steps[1].text.endswith("the amount and the payment method it went back to."), steps[1].text)
+        self.assertEqual([th.text for th in self.find_all("#article-sections table th")],
+                         ["Paid with", "Time after the refund is issued"])
         self.assertTrue(self.find_all("#article-sections .section-troubleshooting"), "no troubleshooting section")
         related = self.wait(lambda d: self.find_all("#related-list a"), "related articles")
         self.assertIn("You haven't received your refund", [a.text for a in related])

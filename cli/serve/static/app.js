@@ -234,24 +234,49 @@
   }
 
   // ---- article ------------------------------------------------------------------------------
-  // A section's Markdown as lists and paragraphs of plain text (inline markup dropped).
+  // A section's Markdown as lists, tables and paragraphs of plain text (inline markup dropped).
+  // Lines of a list item or paragraph that wrap continue it (indented or not); a blank line
+  // ends it.
   function markdownBlocks(markdown) {
     const out = document.createDocumentFragment();
     const inline = (s) => s.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_`]{1,2}/g, '');
-    let listNode = null, listType = '';
+    const cells = (line) => line.replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => inline(c.trim()));
+    let listNode = null, listType = '', current = null, table = null;
     for (const raw of markdown.split('\n')) {
       const line = raw.trim();
       const ordered = /^\d+[.)]\s+(.*)$/.exec(line);
       const bullet = /^[-*+]\s+(.*)$/.exec(line);
-      if (ordered || bullet) {
+      if (!line) {
+        current = null; table = null;  // a list goes on after a blank line when an item follows
+      } else if (line.startsWith('|')) {
+        listNode = null; current = null;
+        if (/^\|?[\s:|-]+\|?$/.test(line) && line.includes('-')) continue;  // the header rule
+        const header = !table;
+        if (header) { table = el('table', {}, el('thead'), el('tbody')); out.append(table); }
+        const row = el('tr');
+        for (const c of cells(line)) row.append(el(header ? 'th' : 'td', { text: c }));
+        (header ? table.tHead : table.tBodies[0]).append(row);
+      } else if (ordered || bullet) {
         const type = ordered ? 'ol' : 'ul';
-        if (!listNode || listType !== type) { listNode = el(type); listType = type; out.append(listNode); }
-        listNode.append(el('li', { text: inline((ordered || bullet)[1]) }));
-      } else if (line) {
-        listNode = null;
-        out.append(el('p', { text: inline(line) }));
+        if (!listNode || listType !== type) {
+          const first = ordered ? parseInt(line, 10) : 1;
+          listNode = el(type, first !== 1 ? { start: String(first) } : {});
+          listType = type;
+          out.append(listNode);
+        }
+        current = el('li', { text: inline((ordered || bullet)[1]) });
+        listNode.append(current);
+        table = null;
+      } else if (current) {
+        current.append(' ' + inline(line));
+      } else if (listNode && /^\s/.test(raw)) {
+        current = listNode.lastChild;  // an indented paragraph inside the last item
+        current.append(' ' + inline(line));
       } else {
         listNode = null;
+        current = el('p', { text: inline(line) });
+        out.append(current);
+        table = null;
       }
     }
     return out;
