@@ -224,9 +224,10 @@ class DemoPageTest(unittest.TestCase):
         self.assertGreater(len(journeys), 1)
         self.assertEqual(sum(c for _, c, _ in journeys), total)
         value, count, checkbox = min(journeys, key=lambda j: j[1])
-        checkbox.click()
+        checkbox.send_keys(Keys.SPACE)  # by keyboard: the focus must survive the new counts
         self.wait_for_status(r"^%d results? for" % count, "the filtered total %d" % count)
         self.assertTrue(self.find("#facet-journey input[value='%s']" % value).is_selected())
+        self.assertEqual(d.switch_to.active_element.get_attribute("value"), value, "the filter lost the focus")
         for meta in self.find_all("#results .meta"):
             self.assertTrue(meta.text.startswith(value), meta.text)
         audience_total = sum(c for _, c, _ in self.facet_options("audience"))

@@ -166,6 +166,8 @@
 
   function renderFacet(fieldsetId, counts, selected) {
     const box = document.querySelector('#' + fieldsetId + ' .options');
+    // New counts replace the checkboxes; a keyboard user keeps the focus on the one toggled.
+    const focused = box.contains(document.activeElement) ? document.activeElement.id : '';
     box.replaceChildren();
     for (const c of counts || []) {
       const id = fieldsetId + '-' + c.value.replace(/[^A-Za-z0-9_-]/g, '_');
@@ -178,6 +180,7 @@
       box.append(el('label', { for: id }, cb, ' ' + c.value + ' ', el('span', { class: 'count', text: '(' + c.count + ')' })));
     }
     $(fieldsetId).hidden = !(counts && counts.length);
+    if (focused && $(focused)) $(focused).focus();
   }
 
   async function runSearch() {
