@@ -258,6 +258,13 @@ class DemoPageTest(unittest.TestCase):
         self.assertEqual(box.get_attribute("value"), chosen)
         self.assertFalse(self.find("#suggestions").is_displayed())
         self.assertEqual(box.get_attribute("aria-expanded"), "false")
+        # Escape closes the list and leaves the text alone.
+        box.send_keys(Keys.BACKSPACE)
+        self.wait(lambda d: self.find("#suggestions").is_displayed(), "suggestions again")
+        box.send_keys(Keys.ESCAPE)
+        self.wait(lambda d: not self.find("#suggestions").is_displayed(), "Escape to close the suggestions")
+        self.assertEqual(box.get_attribute("value"), chosen[:-1])
+        self.assertEqual(box.get_attribute("aria-expanded"), "false")
 
         # The language switcher: Spanish results, and the page's language follows.
         self.search("refund")
