@@ -375,6 +375,21 @@ class DemoPageTest(unittest.TestCase):
             self.assertIn(expected, reached)
         self.assertTrue(any(r.startswith("facet-journey-") for r in reached), reached)
         self.assertIn("link-button", reached[-1])
+
+        # The skip link moves the focus to the content and leaves the results where they are.
+        d.get(self.server.url + "?skip#/search?q=refund")
+        self.wait_for_status(r"results for “refund”", "results after a reload")
+        ActionChains(d).send_keys(Keys.TAB).perform()
+        self.assertEqual(d.switch_to.active_element.get_attribute("class"), "skip")
+        ActionChains(d).send_keys(Keys.ENTER).perform()
+        self.wait(lambda d: d.switch_to.active_element.get_attribute("id") == "main", "the focus on the content")
+        self.assertTrue(self.find("#results-view").is_displayed())
+        self.assertTrue(d.execute_script("return location.hash").startswith("#/search"))
+
+        # Back to the results and into the first one by keyboard.
+        d.get(self.server.url + "?open#/search?q=refund")
+        self.wait_for_status(r"results for “refund”", "results after a reload")
+        d.execute_script("document.querySelector('#results .link-button').focus()")
         # Enter on a focused result opens the article; the feedback buttons are reachable by Tab.
         ActionChains(d).send_keys(Keys.ENTER).perform()
         self.wait(lambda d: self.find("#article-view").is_displayed() and self.text_of("#article-title"), "the article")

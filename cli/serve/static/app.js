@@ -347,6 +347,11 @@
       : 'Please write to our support team.';
   });
   $('back').addEventListener('click', () => history.back());
+  // "#main" would be taken as a route (and empty the page): the skip link only moves the focus.
+  document.querySelector('.skip').addEventListener('click', (e) => {
+    e.preventDefault();
+    $('main').focus();
+  });
 
   // ---- navigation ---------------------------------------------------------------------------
   function showView(which) {
