@@ -180,8 +180,9 @@ class DemoPageTest(unittest.TestCase):
         box.clear()
         box.send_keys(query)
         self.find("#search-form button[type=submit]").click()
-        self.wait(lambda d: d.execute_script("return location.hash").startswith("#/search"), "the search route")
-        return self.wait_for_status(r"\d+ results? for|No results", "results for " + query)
+        # The status names the query, so an earlier search's status is not taken for this one's.
+        quoted = re.escape("“%s”" % query)
+        return self.wait_for_status(r"^(\d+ results? for|No results for) %s" % quoted, "results for " + query)
 
     def facet_options(self, facet):
         """[(value, count, checkbox)] of a facet's options."""
@@ -218,6 +219,17 @@ class DemoPageTest(unittest.TestCase):
         self.assertTrue(any("refund" in m.text.lower() for m in self.find_all("#results .snippet mark")))
         self.screenshot("01-corrected-search")
 
+        # A misspelling the query finds enough without: "Did you mean", a button that searches it.
+        self.search("how long refund takes bankk")
+        suggestion = self.wait(lambda d: self.find_all("#correction button"), "Did you mean")[0]
+        self.assertTrue(self.find("#correction").text.startswith("Did you mean"))
+        self.assertEqual(suggestion.text, "how long refund takes bank")
+        suggestion.send_keys(Keys.ENTER)
+        self.wait_for_status(r"results? for “how long refund takes bank”", "results for the suggested spelling")
+        self.assertFalse(self.find("#correction").is_displayed())
+        self.assertEqual(self.find("#q").get_attribute("value"), "how long refund takes bank")
+        self.search("refnud not recieved")
+
         # A journey filter: the results and counts follow it.
         total = self.total()
         journeys = self.facet_options("journey")
@@ -233,8 +245,10 @@ class DemoPageTest(unittest.TestCase):
         audience_total = sum(c for _, c, _ in self.facet_options("audience"))
         self.assertGreaterEqual(audience_total, count)  # an article may have several audiences
         self.screenshot("02-filtered")
-        self.find("#facet-journey input[value='%s']" % value).click()
+        # The same query searched again starts without filters.
+        self.search("refnud not recieved")
         self.wait_for_status(r"^%d results" % total, "the unfiltered total again")
+        self.assertEqual([c for c in self.find_all("#facet-journey input") if c.is_selected()], [])
 
         # Autocomplete with the keyboard: arrows move the active option, Enter searches it.
         box = self.find("#q")

@@ -155,7 +155,9 @@
   function navigateSearch(query) {
     state.journeys.clear();
     state.audiences.clear();
-    location.hash = '#/search?' + new URLSearchParams({ q: query }).toString();
+    const hash = '#/search?' + new URLSearchParams({ q: query }).toString();
+    // The same query again fires no hashchange: search (without the filters) right away.
+    if (location.hash === hash) route(); else location.hash = hash;
   }
 
   $('search-form').addEventListener('submit', (e) => {
