@@ -149,7 +149,11 @@
       choose(list.querySelectorAll('li')[active].firstChild.textContent);
     }
   });
-  input.addEventListener('blur', () => setTimeout(closeSuggestions, 100));
+  // Closed a moment after the box loses the focus (a click on an option lands first), unless
+  // the focus came back meanwhile: that close would cancel what is being typed now.
+  input.addEventListener('blur', () => setTimeout(() => {
+    if (document.activeElement !== input) closeSuggestions();
+  }, 100));
 
   // ---- search -------------------------------------------------------------------------------
   function navigateSearch(query) {
