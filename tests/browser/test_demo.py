@@ -98,8 +98,11 @@ class Server:
 def start_chromium(profile_dir):
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
+    # --no-sandbox: CI containers run as root, where Chromium's sandbox refuses to start. The
+    # others keep the run quiet and offline (no updates, sync or first-run pages).
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--no-first-run", "--disable-extensions", "--disable-background-networking",
+                "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--window-size=1200,900", "--lang=en-US", "--user-data-dir=" + profile_dir):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
