@@ -303,7 +303,8 @@ class DemoPageTest(unittest.TestCase):
         self.assertTrue(self.find("#article-view").is_displayed())
         self.assertFalse(self.find("#results-view").is_displayed())
         self.assertIn("Refunds go back to the payment method", self.text_of("#article-summary"))
-        self.assertEqual(d.switch_to.active_element.get_attribute("id"), "article-title")
+        self.wait(lambda d: d.switch_to.active_element.get_attribute("id") == "article-title",
+                  "the focus on the article's title")
         # Wrapped lines stay in their list item: one list of five steps, as in the Markdown.
         self.assertEqual(len(self.find_all("#article-sections .section-steps ol")), 1)
         steps = self.find_all("#article-sections .section-steps ol li")

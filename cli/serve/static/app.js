@@ -323,6 +323,10 @@
       box.append(el('h3', { text: s.heading }), markdownBlocks(s.markdown));
       sections.append(box);
     }
+    // The focus moves to the article as soon as it is shown, not after the related articles
+    // arrived: until then it would stay on the (hidden) result that was clicked.
+    $('article-title').setAttribute('tabindex', '-1');
+    $('article-title').focus();
     const relatedIds = [...new Set([...(a.related || []),
       ...(a.links || []).filter((l) => l.internal && l.article_id).map((l) => l.article_id)])].filter((r) => r !== a.id);
     const relatedList = $('related-list');
@@ -332,8 +336,6 @@
       relatedList.append(el('li', {}, el('a', { href: '#/article/' + encodeURIComponent(r.id), text: r.title })));
     });
     $('article-related').hidden = relatedList.children.length === 0;
-    $('article-title').setAttribute('tabindex', '-1');
-    $('article-title').focus();
     postEvent({ type: 'view', article: a.id, source });
   }
 
