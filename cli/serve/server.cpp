@@ -256,6 +256,10 @@ class Server {
     http_.Get("/healthz", guard([this](const Request& req, Response& res) { health(req, res); }));
     http_.Get("/metrics", guard([this](const Request& req, Response& res) { metrics(req, res); }));
     http_.Get(R"(/|/app\.js|/style\.css)", guard([](const Request& req, Response& res) { static_file(req, res); }));
+    // Browsers ask for /favicon.ico on their own (the demo page names an inline icon, but
+    // Chromium still asks on some loads, and article pages name none): no content, not a 404
+    // that every browser console reports as an error.
+    http_.Get("/favicon.ico", [](const Request&, Response& res) { res.status = 204; });
     http_.Options(R"(.*)", guard([this](const Request& req, Response& res) { preflight(req, res); }));
   }
 

@@ -7,7 +7,7 @@
   const $ = (id) => document.getElementById(id);
   const state = {
     query: '', locale: '', journeys: new Set(), audiences: new Set(),
-    lastSearchId: '', results: [], article: null, eventsEnabled: false,
+    lastSearchId: '', results: [], article: null, eventsEnabled: false, viewSource: '',
   };
   const session = (() => {
     try {
@@ -86,7 +86,11 @@
   const list = $('suggestions');
   let suggestTimer = 0, suggestSeq = 0, active = -1;
 
+  // Also cancels a pending or running suggestion request, so that its answer cannot reopen the
+  // list after a search was submitted.
   function closeSuggestions() {
+    clearTimeout(suggestTimer);
+    ++suggestSeq;
     list.hidden = true;
     list.replaceChildren();
     input.setAttribute('aria-expanded', 'false');
@@ -145,13 +149,19 @@
       choose(list.querySelectorAll('li')[active].firstChild.textContent);
     }
   });
-  input.addEventListener('blur', () => setTimeout(closeSuggestions, 100));
+  // Closed a moment after the box loses the focus (a click on an option lands first), unless
+  // the focus came back meanwhile: that close would cancel what is being typed now.
+  input.addEventListener('blur', () => setTimeout(() => {
+    if (document.activeElement !== input) closeSuggestions();
+  }, 100));
 
   // ---- search -------------------------------------------------------------------------------
   function navigateSearch(query) {
     state.journeys.clear();
     state.audiences.clear();
-    location.hash = '#/search?' + new URLSearchParams({ q: query }).toString();
+    const hash = '#/search?' + new URLSearchParams({ q: query }).toString();
+    // The same query again fires no hashchange: search (without the filters) right away.
+    if (location.hash === hash) route(); else location.hash = hash;
   }
 
   $('search-form').addEventListener('submit', (e) => {
@@ -162,6 +172,8 @@
 
   function renderFacet(fieldsetId, counts, selected) {
     const box = document.querySelector('#' + fieldsetId + ' .options');
+    // New counts replace the checkboxes; a keyboard user keeps the focus on the one toggled.
+    const focused = box.contains(document.activeElement) ? document.activeElement.id : '';
     box.replaceChildren();
     for (const c of counts || []) {
       const id = fieldsetId + '-' + c.value.replace(/[^A-Za-z0-9_-]/g, '_');
@@ -174,6 +186,7 @@
       box.append(el('label', { for: id }, cb, ' ' + c.value + ' ', el('span', { class: 'count', text: '(' + c.count + ')' })));
     }
     $(fieldsetId).hidden = !(counts && counts.length);
+    if (focused && $(focused)) $(focused).focus();
   }
 
   async function runSearch() {
@@ -210,6 +223,7 @@
       const open = el('button', { type: 'button', class: 'link-button', text: h.title });
       open.addEventListener('click', () => {
         postEvent({ type: 'click', article: h.id, position: i + 1, search_id: state.lastSearchId });
+        state.viewSource = 'search';
         location.hash = '#/article/' + encodeURIComponent(h.id);
       });
       results.append(el('li', {}, el('h3', { class: 'title' }, open),
@@ -229,30 +243,59 @@
   }
 
   // ---- article ------------------------------------------------------------------------------
-  // A section's Markdown as lists and paragraphs of plain text (inline markup dropped).
+  // A section's Markdown as lists, tables and paragraphs of plain text (inline markup dropped).
+  // Lines of a list item or paragraph that wrap continue it (indented or not); a blank line
+  // ends it.
   function markdownBlocks(markdown) {
     const out = document.createDocumentFragment();
     const inline = (s) => s.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_`]{1,2}/g, '');
-    let listNode = null, listType = '';
+    const cells = (line) => line.replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => inline(c.trim()));
+    let listNode = null, listType = '', current = null, table = null;
     for (const raw of markdown.split('\n')) {
       const line = raw.trim();
       const ordered = /^\d+[.)]\s+(.*)$/.exec(line);
       const bullet = /^[-*+]\s+(.*)$/.exec(line);
-      if (ordered || bullet) {
+      if (!line) {
+        current = null; table = null;  // a list goes on after a blank line when an item follows
+      } else if (line.startsWith('|')) {
+        listNode = null; current = null;
+        if (/^\|?[\s:|-]+\|?$/.test(line) && line.includes('-')) continue;  // the header rule
+        const header = !table;
+        if (header) { table = el('table', {}, el('thead'), el('tbody')); out.append(table); }
+        const row = el('tr');
+        for (const c of cells(line)) row.append(el(header ? 'th' : 'td', { text: c }));
+        (header ? table.tHead : table.tBodies[0]).append(row);
+      } else if (ordered || bullet) {
         const type = ordered ? 'ol' : 'ul';
-        if (!listNode || listType !== type) { listNode = el(type); listType = type; out.append(listNode); }
-        listNode.append(el('li', { text: inline((ordered || bullet)[1]) }));
-      } else if (line) {
-        listNode = null;
-        out.append(el('p', { text: inline(line) }));
+        if (!listNode || listType !== type) {
+          const first = ordered ? parseInt(line, 10) : 1;
+          listNode = el(type, first !== 1 ? { start: String(first) } : {});
+          listType = type;
+          out.append(listNode);
+        }
+        current = el('li', { text: inline((ordered || bullet)[1]) });
+        listNode.append(current);
+        table = null;
+      } else if (current) {
+        current.append(' ' + inline(line));
+      } else if (listNode && /^\s/.test(raw)) {
+        current = listNode.lastChild;  // an indented paragraph inside the last item
+        current.append(' ' + inline(line));
       } else {
         listNode = null;
+        current = el('p', { text: inline(line) });
+        out.append(current);
+        table = null;
       }
     }
     return out;
   }
 
   async function showArticle(id) {
+    // A view is from search only when a result was clicked; related links, Back and a shared
+    // URL are links, even when the article was among the last results.
+    const source = state.viewSource || 'link';
+    state.viewSource = '';
     showView('article');
     $('feedback-status').textContent = '';
     $('contact-status').textContent = '';
@@ -280,6 +323,10 @@
       box.append(el('h3', { text: s.heading }), markdownBlocks(s.markdown));
       sections.append(box);
     }
+    // The focus moves to the article as soon as it is shown, not after the related articles
+    // arrived: until then it would stay on the (hidden) result that was clicked.
+    $('article-title').setAttribute('tabindex', '-1');
+    $('article-title').focus();
     const relatedIds = [...new Set([...(a.related || []),
       ...(a.links || []).filter((l) => l.internal && l.article_id).map((l) => l.article_id)])].filter((r) => r !== a.id);
     const relatedList = $('related-list');
@@ -289,9 +336,7 @@
       relatedList.append(el('li', {}, el('a', { href: '#/article/' + encodeURIComponent(r.id), text: r.title })));
     });
     $('article-related').hidden = relatedList.children.length === 0;
-    $('article-title').setAttribute('tabindex', '-1');
-    $('article-title').focus();
-    postEvent({ type: 'view', article: a.id, source: state.results.some((h) => h.id === a.id) ? 'search' : 'link' });
+    postEvent({ type: 'view', article: a.id, source });
   }
 
   async function feedback(helpful) {
@@ -310,6 +355,11 @@
       : 'Please write to our support team.';
   });
   $('back').addEventListener('click', () => history.back());
+  // "#main" would be taken as a route (and empty the page): the skip link only moves the focus.
+  document.querySelector('.skip').addEventListener('click', (e) => {
+    e.preventDefault();
+    $('main').focus();
+  });
 
   // ---- navigation ---------------------------------------------------------------------------
   function showView(which) {
