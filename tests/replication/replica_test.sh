@@ -104,29 +104,29 @@ serve_port=$(free_port)
   --listen "127.0.0.1:$serve_port" >"$work/serve.log" 2>&1 &
 pids+=($!)
 wait_for served_finds refund refund-timing || fail "helpmark serve on the replica does not answer"
-served_lacks quokka refund-timing || fail "the marker word is already in the index"
+served_lacks quokkarama refund-timing || fail "the marker word is already in the index"
 
 # One change on the master: a new title with a word no article has.
-sed -i 's/^title: How long a refund takes$/title: How long a quokka refund takes/' "$article"
-grep -q quokka "$article" || fail "could not edit $article"
+sed -i 's/^title: How long a refund takes$/title: How long a quokkarama refund takes/' "$article"
+grep -q quokkarama "$article" || fail "could not edit $article"
 "$helpmark" index "$work/articles" --taxonomy "$work/taxonomy" --index "$work/master/index" \
   --changesets 10 -q >>"$work/index.log" 2>&1 || fail "re-indexing the master"
 changed=$(now_ms)
-wait_for replica_finds quokka refund-timing || fail "the change did not reach the replica in ${deadline} s"
+wait_for replica_finds quokkarama refund-timing || fail "the change did not reach the replica in ${deadline} s"
 echo "change searchable on the replica after $(( $(now_ms) - changed )) ms (interval ${interval} s)"
-wait_for served_finds quokka refund-timing || fail "helpmark serve did not pick up the change in ${deadline} s"
+wait_for served_finds quokkarama refund-timing || fail "helpmark serve did not pick up the change in ${deadline} s"
 echo "change served over HTTP by the replica after $(( $(now_ms) - changed )) ms, same server process"
 # The update travelled as a changeset, not as a full copy of the database.
 grep -Eq ' [1-9][0-9]* changesets, new live database' "$work/replicate.log" ||
   fail "the replica was not updated by a changeset (does the master keep changesets?)"
 
 # And back: the old title again, picked up by the same server process.
-sed -i 's/^title: How long a quokka refund takes$/title: How long a refund takes/' "$article"
+sed -i 's/^title: How long a quokkarama refund takes$/title: How long a refund takes/' "$article"
 "$helpmark" index "$work/articles" --taxonomy "$work/taxonomy" --index "$work/master/index" \
   --changesets 10 -q >>"$work/index.log" 2>&1 || fail "re-indexing the master again"
 changed=$(now_ms)
-wait_for replica_lacks quokka refund-timing || fail "the second change did not reach the replica"
-wait_for served_lacks quokka refund-timing || fail "helpmark serve did not pick up the second change"
+wait_for replica_lacks quokkarama refund-timing || fail "the second change did not reach the replica"
+wait_for served_lacks quokkarama refund-timing || fail "helpmark serve did not pick up the second change"
 echo "second change served by the replica after $(( $(now_ms) - changed )) ms"
 kill -0 "${pids[2]}" 2>/dev/null || fail "helpmark serve exited"
 echo "PASS"
