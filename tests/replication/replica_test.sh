@@ -28,6 +28,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 fail() {
   echo "FAIL: $*"
@@ -52,24 +53,24 @@ wait_for() {
   done
 }
 
-has_article() { grep -Eq "\"id\": *\"$1\""; }
+# Output is captured before grep: with pipefail, `grep -q` closing the pipe early would fail
+# the writer with SIGPIPE.
+has_article() { grep -Eq "\"id\": *\"$2\"" <<<"$1"; }
 
-replica_finds() {  # replica_finds QUERY ARTICLE_ID
-  "$helpmark" search --index "$work/replica" --json "$1" 2>/dev/null | has_article "$2"
-}
-replica_lacks() {  # searches fine, but without ARTICLE_ID
-  local body
-  body=$("$helpmark" search --index "$work/replica" --json "$1" 2>/dev/null) || return 1
-  ! has_article "$2" <<<"$body"
-}
+replica_search() { "$helpmark" search --index "$work/replica" --json "$1" 2>/dev/null; }
+served_search() { curl -fsS "http://127.0.0.1:$serve_port/v1/search?q=$1" 2>/dev/null; }
 
-served_finds() {  # served_finds QUERY ARTICLE_ID
-  curl -fsS "http://127.0.0.1:$serve_port/v1/search?q=$1" 2>/dev/null | has_article "$2"
-}
-served_lacks() {  # answers, but without ARTICLE_ID
+# finds SEARCH QUERY ARTICLE_ID: the search succeeds and lists the article.
+finds() {
   local body
-  body=$(curl -fsS "http://127.0.0.1:$serve_port/v1/search?q=$1" 2>/dev/null) || return 1
-  ! has_article "$2" <<<"$body"
+  body=$("$1" "$2") || return 1
+  has_article "$body" "$3"
+}
+# lacks SEARCH QUERY ARTICLE_ID: the search succeeds and does not list the article.
+lacks() {
+  local body
+  body=$("$1" "$2") || return 1
+  ! has_article "$body" "$3"
 }
 
 cp -r "$kb/articles" "$kb/taxonomy" "$work/"
@@ -89,7 +90,7 @@ xapian-replicate -h 127.0.0.1 -p "$repl_port" -m index -i "$interval" -r 1 -v "$
 pids+=($!)
 
 started=$(now_ms)
-wait_for replica_finds refund refund-timing || fail "the replica never received the first copy"
+wait_for finds replica_search refund refund-timing || fail "the replica never received the first copy"
 echo "first copy searchable on the replica after $(( $(now_ms) - started )) ms"
 [[ -f $work/replica/XAPIANDB ]] || fail "the replica is not a stub directory (XAPIANDB missing)"
 
@@ -103,8 +104,8 @@ serve_port=$(free_port)
 "$helpmark" serve --index "$work/replica" --store "$work/events.sqlite" \
   --listen "127.0.0.1:$serve_port" >"$work/serve.log" 2>&1 &
 pids+=($!)
-wait_for served_finds refund refund-timing || fail "helpmark serve on the replica does not answer"
-served_lacks quokkarama refund-timing || fail "the marker word is already in the index"
+wait_for finds served_search refund refund-timing || fail "helpmark serve on the replica does not answer"
+lacks served_search quokkarama refund-timing || fail "the marker word is already in the index"
 
 # One change on the master: a new title with a word no article has.
 sed -i 's/^title: How long a refund takes$/title: How long a quokkarama refund takes/' "$article"
@@ -112,9 +113,9 @@ grep -q quokkarama "$article" || fail "could not edit $article"
 "$helpmark" index "$work/articles" --taxonomy "$work/taxonomy" --index "$work/master/index" \
   --changesets 10 -q >>"$work/index.log" 2>&1 || fail "re-indexing the master"
 changed=$(now_ms)
-wait_for replica_finds quokkarama refund-timing || fail "the change did not reach the replica in ${deadline} s"
+wait_for finds replica_search quokkarama refund-timing || fail "the change did not reach the replica in ${deadline} s"
 echo "change searchable on the replica after $(( $(now_ms) - changed )) ms (interval ${interval} s)"
-wait_for served_finds quokkarama refund-timing || fail "helpmark serve did not pick up the change in ${deadline} s"
+wait_for finds served_search quokkarama refund-timing || fail "helpmark serve did not pick up the change in ${deadline} s"
 echo "change served over HTTP by the replica after $(( $(now_ms) - changed )) ms, same server process"
 # The update travelled as a changeset, not as a full copy of the database.
 grep -Eq ' [1-9][0-9]* changesets, new live database' "$work/replicate.log" ||
@@ -125,8 +126,8 @@ sed -i 's/^title: How long a quokkarama refund takes$/title: How long a refund t
 "$helpmark" index "$work/articles" --taxonomy "$work/taxonomy" --index "$work/master/index" \
   --changesets 10 -q >>"$work/index.log" 2>&1 || fail "re-indexing the master again"
 changed=$(now_ms)
-wait_for replica_lacks quokkarama refund-timing || fail "the second change did not reach the replica"
-wait_for served_lacks quokkarama refund-timing || fail "helpmark serve did not pick up the second change"
+wait_for lacks replica_search quokkarama refund-timing || fail "the second change did not reach the replica"
+wait_for lacks served_search quokkarama refund-timing || fail "helpmark serve did not pick up the second change"
 echo "second change served by the replica after $(( $(now_ms) - changed )) ms"
 kill -0 "${pids[2]}" 2>/dev/null || fail "helpmark serve exited"
 echo "PASS"
