@@ -13,9 +13,9 @@ kb=$2
 readonly interval=1  # xapian-replicate -i: seconds between polls of the master
 readonly deadline=20 # seconds a change may take to reach the replica before the test fails
 
-for tool in xapian-replicate xapian-replicate-server curl python3; do
+for tool in xapian-replicate xapian-replicate-server curl python3 setsid; do
   if ! command -v "$tool" >/dev/null; then
-    echo "SKIP: $tool not installed (xapian-tools, curl, python3)"
+    echo "SKIP: $tool not installed (xapian-tools, curl, python3, util-linux)"
     exit 77
   fi
 done
@@ -82,7 +82,9 @@ article="$work/articles/en/payments/refund-timing.md"
   --changesets 10 -q >"$work/index.log" 2>&1 || fail "indexing the master"
 
 repl_port=$(free_port)
-xapian-replicate-server -I 127.0.0.1 -p "$repl_port" "$work/master" >"$work/replicate-server.log" 2>&1 &
+# In its own session: on SIGTERM xapian-replicate-server (1.4) signals its whole process group,
+# which would otherwise take this script and ctest down with it.
+setsid xapian-replicate-server -I 127.0.0.1 -p "$repl_port" "$work/master" >"$work/replicate-server.log" 2>&1 &
 pids+=($!)
 # -r 1: between two changesets, give readers 1 s to move to the newer revision.
 xapian-replicate -h 127.0.0.1 -p "$repl_port" -m index -i "$interval" -r 1 -v "$work/replica" \
