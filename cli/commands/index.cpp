@@ -1,6 +1,8 @@
 // helpmark index: build or update an index from a folder of articles.
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <string>
 
 #include "commands/commands.hpp"
 #include "helpmark/indexer.hpp"
@@ -18,9 +20,13 @@ struct IndexCommand {
   bool json = false;
   bool quiet = false;
   std::size_t max_file_size = 1 << 20;
+  long changesets = -1;  ///< -1: leave XAPIAN_MAX_CHANGESETS as the environment has it
 };
 
 int run_index(const IndexCommand& cmd) {
+  // Xapian 1.4 has no API for this: its glass backend reads the variable at each commit.
+  if (cmd.changesets >= 0)
+    ::setenv("XAPIAN_MAX_CHANGESETS", std::to_string(cmd.changesets).c_str(), 1);
   IndexOptions options;
   options.articles_dir = cmd.articles;
   options.taxonomy_dir = cmd.taxonomy;
@@ -74,6 +80,10 @@ void register_index(CLI::App& app, int& exit_code) {
   sub->add_flag("--strict", cmd->strict, "Fail the whole run on any article error; keep the old index");
   sub->add_option("--max-file-size", cmd->max_file_size, "Reject article files larger than this many bytes")
       ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--changesets", cmd->changesets,
+                  "Keep the last N changesets in the index for read replicas (xapian-replicate);\n"
+                  "0 keeps none. Default: $XAPIAN_MAX_CHANGESETS, else none")
       ->check(CLI::NonNegativeNumber);
   sub->add_flag("--json", cmd->json, "Print the report (counts and every diagnostic) as JSON");
   sub->add_flag("-q,--quiet", cmd->quiet, "No progress output");

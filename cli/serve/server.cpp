@@ -92,10 +92,13 @@ std::string endpoint_of(const std::string& path) {
 }
 
 /// Watches the index's version file and reopens the index when it changed, at most once a
-/// second (one stat-sized read), so a rebuilt index is served without a restart.
+/// second (a few small reads), so a rebuilt index is served without a restart. On a read
+/// replica the directory holds a stub file, XAPIANDB, naming the live copy (replica_0 or
+/// replica_1): xapian-replicate applies changesets to that copy in place, or switches the stub
+/// to a new full copy, so the stub and the live copy's version file are watched together.
 class IndexWatcher {
  public:
-  IndexWatcher(Index& index, fs::path dir) : index_(index), version_file_(std::move(dir) / "iamglass") {
+  IndexWatcher(Index& index, fs::path dir) : index_(index), dir_(std::move(dir)) {
     version_ = read_version();
     commit_time_ = modification_time();
   }
@@ -131,20 +134,36 @@ class IndexWatcher {
   }
 
  private:
-  std::string read_version() const {
-    std::ifstream in(version_file_, std::ios::binary);
+  static std::string read_file(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
     std::ostringstream buffer;
     buffer << in.rdbuf();
     return buffer.str();
   }
+  /// The glass version file of the live database: the directory's own, or the one in the
+  /// copy a replica's stub names (its last "auto PATH" line, relative to the directory).
+  fs::path version_file(const std::string& stub) const {
+    std::istringstream lines(stub);
+    std::string line, live;
+    while (std::getline(lines, line))
+      if (line.rfind("auto ", 0) == 0) live = line.substr(5);
+    return live.empty() ? dir_ / "iamglass" : dir_ / live / "iamglass";
+  }
+  /// Empty while there is no complete database to read (e.g. between a replica's switch and
+  /// its copy's first version file).
+  std::string read_version() const {
+    std::string stub = read_file(dir_ / "XAPIANDB");
+    std::string version = read_file(version_file(stub));
+    return version.empty() ? std::string() : stub + version;
+  }
   double modification_time() const {
     struct stat st {};
-    if (::stat(version_file_.c_str(), &st) != 0) return 0;
+    if (::stat(version_file(read_file(dir_ / "XAPIANDB")).c_str(), &st) != 0) return 0;
     return static_cast<double>(st.st_mtim.tv_sec) + static_cast<double>(st.st_mtim.tv_nsec) / 1e9;
   }
 
   Index& index_;
-  const fs::path version_file_;
+  const fs::path dir_;
   std::atomic<std::int64_t> next_check_ms_{0};
   mutable std::mutex mu_;
   std::string version_;

@@ -118,7 +118,8 @@ struct Suggestion {
 /// to each call.
 class Index {
  public:
-  /// Opens the index at `dir`. kNotFound when absent, kCorrupt when not a helpmark index.
+  /// Opens the index at `dir`: one written by build_index(), or a read replica of one kept by
+  /// xapian-replicate. kNotFound when absent, kCorrupt when not a helpmark index.
   static Result<Index> open(const std::filesystem::path& dir);
 
   Index(Index&&) noexcept;
@@ -140,8 +141,8 @@ class Index {
   /// The stored article with `id` (including drafts and archived ones), or kNotFound.
   Result<Article> get(const std::string& id) const;
 
-  /// Picks up the latest committed version of the index. Searches already running finish on
-  /// the version they started with.
+  /// Picks up the latest committed version of the index (on a replica, also a new copy the
+  /// replica switched to). Searches already running finish on the version they started with.
   Status reopen();
 
   /// Number of articles (all statuses).

@@ -39,9 +39,11 @@ struct IndexReport {
 /// Brings the index at `options.index_dir` up to date with the articles, incrementally: an
 /// unchanged article is not rewritten, a deleted file is removed. All changes become visible
 /// in one atomic commit; on any failure (or a crash) readers keep the previous index.
+/// For read replicas (xapian-replicate), the master must keep changesets: Xapian reads the
+/// environment variable XAPIAN_MAX_CHANGESETS at each commit (`helpmark index --changesets`).
 ///
 /// Returns kLocked when another process is writing the index, kCorrupt when the directory
-/// exists but is not a helpmark index, kNotFound for a missing articles or taxonomy directory,
+/// exists but is not a helpmark index, kInvalidArgument when it is a read replica, kNotFound for a missing articles or taxonomy directory,
 /// and kInvalidInput when `strict` is set and an article has an error (the report's
 /// diagnostics are then in `report_out` when given).
 /// Not thread-safe with respect to other writers of the same directory (they are locked out).

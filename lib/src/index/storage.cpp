@@ -14,6 +14,13 @@ bool looks_like_xapian(const fs::path& dir) {
   return fs::exists(dir / "iamglass", ec) || fs::exists(dir / "iamchert", ec);
 }
 
+// xapian-replicate keeps a replica as a stub file naming the live copy (replica_0 or
+// replica_1), which it switches after a full copy; Xapian::Database follows the stub.
+bool is_replica_stub(const fs::path& dir) {
+  std::error_code ec;
+  return fs::is_regular_file(dir / "XAPIANDB", ec);
+}
+
 Status not_helpmark(const fs::path& dir) {
   return Status(ErrorCode::kCorrupt,
                 dir.string() + ": not a helpmark index (a Xapian database without helpmark's "
@@ -28,6 +35,10 @@ Result<Xapian::WritableDatabase> open_for_writing(const fs::path& dir) {
     if (!fs::is_directory(dir, ec))
       return Status(ErrorCode::kCorrupt, dir.string() + ": exists and is not a directory; "
                                                         "choose another --index path");
+    if (is_replica_stub(dir))
+      return Status(ErrorCode::kInvalidArgument,
+                    dir.string() + ": a read replica kept by xapian-replicate; index on the master "
+                                   "instead (writing here would break replication)");
     if (!fs::is_empty(dir, ec) && !looks_like_xapian(dir))
       return Status(ErrorCode::kCorrupt,
                     dir.string() + ": not a helpmark index and not empty; refusing to write into "
@@ -62,7 +73,7 @@ Result<Xapian::Database> open_for_reading(const fs::path& dir) {
     return Status(ErrorCode::kNotFound,
                   dir.string() + ": no index here; build one with `helpmark index` or pass "
                                  "--index DIR");
-  if (!looks_like_xapian(dir))
+  if (!looks_like_xapian(dir) && !is_replica_stub(dir))
     return Status(ErrorCode::kCorrupt,
                   dir.string() + ": not a helpmark index; build one with `helpmark index --index " +
                       dir.string() + "`");

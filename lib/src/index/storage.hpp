@@ -11,10 +11,12 @@
 namespace helpmark::storage {
 
 /// Opens (creating when missing or empty) the index for writing. kLocked when another writer
-/// holds it, kCorrupt when the directory holds something that is not a helpmark index.
+/// holds it, kCorrupt when the directory holds something that is not a helpmark index,
+/// kInvalidArgument when it is a read replica (only the master is written).
 Result<Xapian::WritableDatabase> open_for_writing(const std::filesystem::path& dir);
 
-/// Opens the index for reading. kNotFound when there is none, kCorrupt when not helpmark's.
+/// Opens the index for reading: a glass database, or a replica's stub directory (XAPIANDB
+/// pointing at replica_N). kNotFound when there is none, kCorrupt when not helpmark's.
 Result<Xapian::Database> open_for_reading(const std::filesystem::path& dir);
 
 }  // namespace helpmark::storage

@@ -101,12 +101,11 @@ Index::Impl::Lease Index::Impl::lease() {
     }
   }
   const std::uint64_t wanted = generation_.load();
-  if (!handle) {
-    handle = std::make_unique<Handle>();
+  if (!handle || handle->generation != wanted) {
+    // Opened afresh, not reopen(): on a replica the stub may now name another replica_N
+    // directory, and reopen() would look for the old one, which xapian-replicate removed.
+    if (!handle) handle = std::make_unique<Handle>();
     handle->db = Xapian::Database(dir_.string());
-    handle->generation = wanted;
-  } else if (handle->generation != wanted) {
-    handle->db.reopen();
     handle->generation = wanted;
   }
   return Lease(*this, std::move(handle));
@@ -206,7 +205,7 @@ Ranked Index::Impl::rank(Handle& handle, Snapshot& snapshot, const RankRequest& 
   try {
     return rank_once(handle, snapshot, request);
   } catch (const Xapian::DatabaseModifiedError&) {
-    handle.db.reopen();
+    handle.db = Xapian::Database(dir_.string());  // not reopen(): see lease()
     return rank_once(handle, snapshot, request);
   }
 }
