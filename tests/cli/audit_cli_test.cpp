@@ -281,4 +281,31 @@ TEST_SUITE("cli/audit") {
       CHECK_MESSAGE((check == "stale/overdue" || check == "translations/coverage"), f.dump());
     }
   }
+
+  TEST_CASE("SARIF: every result has a file and a line, content gaps too (GitHub upload-sarif needs them)") {
+    hmtest::TempDir dir;
+    const std::string store = (dir / "events.sqlite").string();
+    auto import = helpmark_cli({"track", "import", (hmtest::kTestData / "tracking/fixture.jsonl").string(), "--store",
+                                store});
+    HM_RUN_INFO(import);
+    REQUIRE(import.exit_code == 0);
+    hmtest::write_file(dir / "eff.yaml", "effectiveness: {window: 30d, min_views: 1, min_zero_result_searches: 2}\n");
+    auto run = helpmark_cli({"audit", (hmtest::kSourceDir / "articles").string(), "--taxonomy",
+                             (hmtest::kSourceDir / "taxonomy").string(), "--store", store, "--config",
+                             (dir / "eff.yaml").string(), "--as-of", "2026-11-12", "--check", "effectiveness",
+                             "--format", "sarif"});
+    HM_RUN_INFO(run);
+    json sarif = hmtest::CliKb::parse_json(run.out);
+    const json& results = sarif.at("runs")[0].at("results");
+    std::size_t gaps = 0;
+    for (const auto& r : results) {
+      INFO(r.dump());
+      gaps += r.at("ruleId") == "effectiveness/content-gap";
+      REQUIRE(r.contains("locations"));
+      const json& physical = r.at("locations").at(0).at("physicalLocation");
+      CHECK_FALSE(physical.at("artifactLocation").at("uri").get<std::string>().empty());
+      CHECK(physical.at("region").at("startLine").get<int>() >= 1);
+    }
+    CHECK(gaps == 2);
+  }
 }

@@ -157,7 +157,9 @@ struct AuditFormatOptions {
 };
 
 /// Renders a report. Text and Markdown group findings by owner, then journey, and end with a
-/// summary line; JSON is {"as_of", "articles", "summary", "findings"}; SARIF is version 2.1.0.
+/// summary line; JSON is {"as_of", "articles", "summary", "findings"}; SARIF is version 2.1.0,
+/// with a file and a start line on every result (as GitHub code scanning requires): a finding
+/// about no file is placed in `<taxonomy>/journeys.yaml`, one about a whole file at line 1.
 std::string format_audit_report(const AuditReport& report, AuditFormat format,
                                 const AuditFormatOptions& options = {});
 
