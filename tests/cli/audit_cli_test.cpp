@@ -308,4 +308,34 @@ TEST_SUITE("cli/audit") {
     }
     CHECK(gaps == 2);
   }
+
+  TEST_CASE("settings findings name the settings file in use and the line") {
+    hmtest::TempDir dir;
+    // --config: the file as given on the command line, at the setting's line.
+    hmtest::write_file(dir / "x.yaml", "review: {journeys: {billing: 30d}}\nrequired_sections:\n  journeys:\n"
+                                       "    shipping: [steps]\ntranslations:\n  required_locales: [es, fr]\n");
+    const std::string config = (dir / "x.yaml").string();
+    auto run = audit("clean", {"--config", config, "--check", "config"});
+    HM_RUN_INFO(run);
+    CHECK(contains(run.out, "    " + config + ":1: warning: review.journeys names journey 'billing'"));
+    CHECK(contains(run.out, "    " + config + ":4: warning: required_sections.journeys names journey 'shipping'"));
+    CHECK(contains(run.out, "    " + config + ":6: warning: translations.required_locales names 'fr'"));
+    CHECK_FALSE(contains(run.out, "audit.yaml"));
+    json report = audit_json("clean", {"--config", config, "--check", "config"});
+    REQUIRE(report.at("findings").size() == 3);
+    for (const auto& f : report.at("findings")) {
+      CHECK(f.at("file") == config);
+      CHECK(f.at("line").get<int>() >= 1);
+    }
+
+    // <taxonomy>/audit.yaml: named as before, now with the line.
+    hmtest::fs::create_directories(dir / "taxonomy");
+    hmtest::fs::copy_file(kAudit / "clean/taxonomy/journeys.yaml", dir / "taxonomy/journeys.yaml");
+    hmtest::write_file(dir / "taxonomy/audit.yaml", "# settings\nreview:\n  journeys:\n    billing: 30d\n");
+    auto own = helpmark_cli({"audit", (kAudit / "clean/articles").string(), "--taxonomy",
+                             (dir / "taxonomy").string(), "--as-of", "2026-11-01", "--check", "config"});
+    HM_RUN_INFO(own);
+    CHECK(contains(own.out, "    " + (dir / "taxonomy").string() +
+                                "/audit.yaml:4: warning: review.journeys names journey 'billing'"));
+  }
 }

@@ -91,6 +91,12 @@ severity:
     CHECK(c.ignore == Ids{"orphans", "structure/long-sentence"});
     CHECK(c.severity.at("structure/image-alt") == AuditSeverity::kWarning);
     CHECK(c.severity.at("orphans/unlinked") == AuditSeverity::kInfo);
+    // Lines of the settings that name journeys, types and locales, for findings about them.
+    CHECK(c.lines.at("review.journeys.payments") == 4);
+    CHECK(c.lines.at("review.journeys.returns") == 4);
+    CHECK(c.lines.at("required_sections.journeys.payments") == 7);
+    CHECK(c.lines.at("required_sections.types.faq") == 8);
+    CHECK(c.lines.at("translations.required_locales.pt-BR") == 15);
   }
 
   TEST_CASE("mistakes are errors with the file and line, never silently ignored") {

@@ -77,6 +77,11 @@ struct AuditConfig {
   std::vector<std::string> ignore;                 ///< Checks or families never reported.
   std::map<std::string, AuditSeverity> severity;   ///< Check id -> severity override.
 
+  /// File line of each setting that names a journey or a locale, for findings about it:
+  /// "review.journeys.<id>", "required_sections.journeys.<id>", "required_sections.types.<type>",
+  /// "translations.required_locales.<locale>". Empty for settings not read from a file.
+  std::map<std::string, int, std::less<>> lines;
+
   /// Reads `<taxonomy_dir>/audit.yaml`; defaults when the file does not exist. Errors name the
   /// file and line (unknown keys, unknown check ids, bad intervals are errors, not ignored).
   static Result<AuditConfig> load(const std::filesystem::path& taxonomy_dir);
@@ -109,6 +114,9 @@ struct Finding {
   std::string article_id;   ///< Empty for findings about the taxonomy or the whole base.
   std::string path;         ///< Relative to the articles directory, or to the taxonomy one.
   bool in_taxonomy = false; ///< True when `path` is a taxonomy file (journeys.yaml, audit.yaml).
+  /// True when `path` is shown as given, relative to neither directory: a settings file named by
+  /// `--config` (AuditConfig::path) outside the taxonomy.
+  bool path_as_given = false;
   int line = 0;             ///< 1-based; 0 when there is no better place than the file.
   std::string owner;
   std::string journey;

@@ -257,6 +257,28 @@ void Context::emit_file(std::string_view check, const std::string& path, int lin
   add(std::move(f), nullptr);
 }
 
+void Context::emit_setting(std::string_view check, std::string_view key, std::string message) {
+  const auto it = config.lines.find(key);
+  const int line = it == config.lines.end() ? 0 : it->second;
+  const std::filesystem::path own = options.taxonomy_dir / "audit.yaml";
+  std::error_code ec;
+  const bool taxonomy_file = config.path.empty() ||
+                             (!options.taxonomy_dir.empty() &&
+                              (std::filesystem::path(config.path).lexically_normal() == own.lexically_normal() ||
+                               std::filesystem::equivalent(config.path, own, ec)));
+  if (taxonomy_file) {
+    emit_file(check, "audit.yaml", line, "", std::move(message));
+    return;
+  }
+  Finding f;
+  f.check = std::string(check);
+  f.path = config.path;
+  f.path_as_given = true;
+  f.line = line;
+  f.message = std::move(message);
+  add(std::move(f), nullptr);
+}
+
 void Context::emit_invalid(std::string_view check, const Diagnostic& d) {
   if (auto it = by_path_.find(d.path); it != by_path_.end()) {  // a warning about a loaded article
     emit(check, it->second, d.line, d.message);
@@ -315,7 +337,8 @@ bool finding_less(const Finding& a, const Finding& b) {
   // Findings without an owner (the taxonomy, unreadable files) come last.
   auto key = [](const Finding& f) {
     return std::make_tuple(f.owner.empty(), std::cref(f.owner), f.journey.empty(), std::cref(f.journey),
-                           f.in_taxonomy, std::cref(f.path), f.line, std::cref(f.check), std::cref(f.message));
+                           f.in_taxonomy, f.path_as_given, std::cref(f.path), f.line, std::cref(f.check),
+                           std::cref(f.message));
   };
   return key(a) < key(b);
 }

@@ -62,6 +62,9 @@ class Context {
   /// when `path` is empty.
   void emit_file(std::string_view check, const std::string& path, int line,
                  const std::string& journey, std::string message, const std::string& locale = {});
+  /// Reports a finding about audit setting `key` (a key of AuditConfig::lines), located in the
+  /// settings file in use: `<taxonomy>/audit.yaml`, or the `--config` file as given.
+  void emit_setting(std::string_view check, std::string_view key, std::string message);
   /// Reports a finding for a file that failed to load (no Article).
   void emit_invalid(std::string_view check, const Diagnostic& diagnostic);
 

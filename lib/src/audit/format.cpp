@@ -11,7 +11,7 @@ namespace helpmark {
 namespace {
 
 std::string file_of(const Finding& f, const AuditFormatOptions& options) {
-  if (f.path.empty()) return {};
+  if (f.path.empty() || f.path_as_given) return f.path;
   return (f.in_taxonomy ? options.taxonomy_prefix : options.path_prefix) + f.path;
 }
 
@@ -43,7 +43,7 @@ std::string summary_line(const AuditReport& report) {
 const char* owner_label(const Finding& f) { return f.owner.empty() ? "(no owner)" : f.owner.c_str(); }
 const char* journey_label(const Finding& f) {
   if (!f.journey.empty()) return f.journey.c_str();
-  if (f.in_taxonomy || f.path.empty()) return "(whole knowledge base)";
+  if (f.in_taxonomy || f.path_as_given || f.path.empty()) return "(whole knowledge base)";
   return f.article_id.empty() ? "(files that could not be read)" : "(no journey)";
 }
 
