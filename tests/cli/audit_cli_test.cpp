@@ -338,4 +338,30 @@ TEST_SUITE("cli/audit") {
     CHECK(contains(own.out, "    " + (dir / "taxonomy").string() +
                                 "/audit.yaml:4: warning: review.journeys names journey 'billing'"));
   }
+
+  TEST_CASE("an unknown --journey, --owner or --locale is a usage error naming the valid values") {
+    auto journey = audit("stale", {"--journey", "paymnets", "--fail-on", "warning"});
+    HM_RUN_INFO(journey);
+    CHECK(journey.exit_code == 2);
+    CHECK(journey.out.empty());
+    CHECK(contains(journey.err, "unknown journey 'paymnets'"));
+    CHECK(contains(journey.err, "payments"));
+    CHECK(contains(journey.err, "returns"));
+    auto owner = audit("stale", {"--owner", "returns-content,nobody"});
+    HM_RUN_INFO(owner);
+    CHECK(owner.exit_code == 2);
+    CHECK(contains(owner.err, "unknown owner 'nobody'"));
+    CHECK(contains(owner.err, "returns-content"));
+    CHECK(contains(owner.err, "seller-content"));
+    auto locale = audit("links", {"--locale", "xx"});
+    HM_RUN_INFO(locale);
+    CHECK(locale.exit_code == 2);
+    CHECK(contains(locale.err, "unknown locale 'xx'"));
+    CHECK(contains(locale.err, "es"));
+    auto json_run = audit("stale", {"--journey", "paymnets", "--json"});
+    CHECK(json_run.exit_code == 2);
+    CHECK(contains(hmtest::CliKb::parse_json(json_run.out).at("error").dump(), "paymnets"));
+    // Known values still work.
+    CHECK(audit("stale", {"--journey", "payments", "--owner", "returns-content", "--locale", "en"}).exit_code == 0);
+  }
 }

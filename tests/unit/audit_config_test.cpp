@@ -218,6 +218,35 @@ severity:
   }
 }
 
+TEST_SUITE("audit/filters") {
+  TEST_CASE("filter values the knowledge base does not have are invalid arguments") {
+    auto taxonomy = Taxonomy::load(hmtest::kAuditData / "stale/taxonomy");
+    REQUIRE(taxonomy.ok());
+    struct Case {
+      std::vector<std::string> AuditOptions::*filter;
+      std::string value;
+      const char* message;
+      const char* valid;
+    };
+    const Case cases[] = {
+        {&AuditOptions::journeys, "paymnets", "unknown journey 'paymnets'", "payments"},
+        {&AuditOptions::owners, "nobody", "unknown owner 'nobody'", "payments-content"},
+        {&AuditOptions::locales, "xx", "unknown locale 'xx'", "en"},
+    };
+    for (const auto& c : cases) {
+      INFO(c.value);
+      AuditOptions options;
+      options.as_of = "2026-11-01";
+      options.*c.filter = {c.value};
+      auto report = run_audit(hmtest::kAuditData / "stale/articles", taxonomy.value(), options);
+      REQUIRE_FALSE(report.ok());
+      CHECK(report.status().code() == ErrorCode::kInvalidArgument);
+      CHECK(contains(report.status().message(), c.message));
+      CHECK(contains(report.status().message(), c.valid));
+    }
+  }
+}
+
 TEST_SUITE("audit/front-matter") {
   const Taxonomy& taxonomy() {
     static const Taxonomy t = hmtest::test_taxonomy();

@@ -94,9 +94,9 @@ struct AuditConfig {
 /// What to audit and what to report. A value type: thread-compatible.
 struct AuditOptions {
   std::string as_of;                  ///< YYYY-MM-DD the audit pretends is today; empty = today.
-  std::vector<std::string> owners;    ///< Only these owners' articles; empty = all.
-  std::vector<std::string> journeys;  ///< Only these journeys; empty = all.
-  std::vector<std::string> locales;   ///< Only these locales; empty = all.
+  std::vector<std::string> owners;    ///< Only these owners' articles; empty = all. Must exist.
+  std::vector<std::string> journeys;  ///< Only these journeys; empty = all. Must exist.
+  std::vector<std::string> locales;   ///< Only these locales; empty = all. Must exist.
   std::vector<std::string> checks;    ///< Only these checks or families; empty = all.
   AuditSeverity min_severity = AuditSeverity::kInfo;
   AuditConfig config;
@@ -140,7 +140,9 @@ struct AuditReport {
 
 /// Audits `set` (already loaded) against `taxonomy`. `set.diagnostics` with errors become
 /// "articles/invalid" findings. Fails only on bad options (kInvalidArgument: a bad as_of date,
-/// an unknown check) or an unreadable tracking store. Thread-safe for distinct arguments.
+/// an unknown check, a journey the taxonomy lacks, an owner no article has, a locale neither the
+/// taxonomy nor an article has; the message lists the valid values) or an unreadable tracking
+/// store. Thread-safe for distinct arguments.
 Result<AuditReport> run_audit(const ArticleSet& set, const Taxonomy& taxonomy,
                               const AuditOptions& options);
 

@@ -4,6 +4,8 @@
 #include <ctime>
 #include <exception>
 #include <fstream>
+#include <optional>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -375,6 +377,27 @@ Result<AuditReport> run_audit(const ArticleSet& set, const Taxonomy& taxonomy, c
                     "unknown check '" + pattern +
                         "'; use a family (stale, links, translations, structure, taxonomy, duplicates, "
                         "orphans, effectiveness, articles, config) or an id such as links/broken-anchor");
+  // A misspelt filter value would silence every finding, and a CI gate would pass.
+  auto unknown = [](const std::vector<std::string>& wanted, const std::set<std::string>& known, const char* what,
+                    const char* flag) -> std::optional<Status> {
+    for (const auto& value : wanted)
+      if (!known.count(value))
+        return Status(ErrorCode::kInvalidArgument,
+                      std::string("unknown ") + what + " '" + value + "' in " + flag + "; " +
+                          (known.empty() ? std::string("the knowledge base has none")
+                                         : std::string("valid values: ") +
+                                               audit::list_names({known.begin(), known.end()}, 30)));
+    return std::nullopt;
+  };
+  std::set<std::string> journeys, owners, locales(taxonomy.locales().begin(), taxonomy.locales().end());
+  for (const auto& journey : taxonomy.journeys()) journeys.insert(journey.id);
+  for (const auto& a : set.articles) {
+    if (!a.owner.empty()) owners.insert(a.owner);
+    locales.insert(a.locale);
+  }
+  if (auto bad = unknown(options.journeys, journeys, "journey", "--journey")) return *bad;
+  if (auto bad = unknown(options.owners, owners, "owner", "--owner")) return *bad;
+  if (auto bad = unknown(options.locales, locales, "locale", "--locale")) return *bad;
   try {
     audit::Context ctx(set, taxonomy, options, as_of_days);
     ctx.report.as_of = text::iso_date_from_days(as_of_days);
