@@ -82,7 +82,7 @@ const std::vector<AuditCheck>& audit_checks() {
        "Start body headings at `##`."},
       {"structure/image-alt", S::kError, "An image without alt text; screen readers say nothing for it.",
        "Describe the picture: `![what the picture shows](path.png)`."},
-      {"structure/empty-section", S::kWarning, "A heading with nothing under it.",
+      {"structure/empty-section", S::kWarning, "A heading with nothing under it (no text, no image).",
        "Write the section or remove the heading."},
       {"structure/too-long", S::kWarning, "An article longer than `limits.max_words`.",
        "Split it into articles that each answer one question."},
