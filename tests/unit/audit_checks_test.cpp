@@ -354,6 +354,67 @@ Text.
     CHECK(empty[0].line == 21);
     CHECK(hmtest::findings_of(report, "structure/image-alt", "pictures").size() == 3);
   }
+
+  TEST_CASE("a long sentence is reported at its own line, not at its section's heading") {
+    AuditConfig config;
+    config.max_sentence_words = 10;
+    auto report = audit_text(R"(---
+id: wordy
+title: Wordy
+journey: payments
+---
+
+Short intro.
+
+## Steps
+
+A fine sentence.
+
+One, two, three, four. And this sentence goes on and on
+past the limit, over two lines of the file, to the end.
+)",
+                             {"structure/long-sentence"}, config);
+    INFO(hmtest::dump(report));
+    auto sentence = hmtest::the_finding(report, "structure/long-sentence", "wordy");
+    CHECK(sentence.line == 13);
+    CHECK(contains(sentence.message, "starts \"And this sentence goes on"));
+
+    auto intro = audit_text(R"(---
+id: wordy
+title: Wordy
+journey: payments
+---
+
+Short intro. It has
+- a list item
+- and this item is a long sentence with far more than ten words in it
+
+## Steps
+
+Fine.
+)",
+                            {"structure/long-sentence"}, config);
+    INFO(hmtest::dump(intro));
+    CHECK(hmtest::the_finding(intro, "structure/long-sentence", "wordy").line == 9);
+
+    auto table = audit_text(R"(---
+id: wordy
+title: Wordy
+journey: payments
+---
+
+Short intro.
+
+## Details
+
+| a | b |
+| --- | --- |
+| short | this cell is a long sentence with far more than ten words in it |
+)",
+                            {"structure/long-sentence"}, config);
+    INFO(hmtest::dump(table));
+    CHECK(hmtest::the_finding(table, "structure/long-sentence", "wordy").line == 13);
+  }
 }
 
 TEST_SUITE("audit/taxonomy") {

@@ -19,7 +19,7 @@ struct ArticleText {
   std::size_t words = 0;
   std::size_t long_sentences = 0;      ///< Sentences over the limit.
   std::size_t longest_sentence = 0;    ///< Words in the longest one.
-  int longest_sentence_line = 0;       ///< Heading line of the section holding it.
+  int longest_sentence_line = 0;       ///< File line where it starts.
   std::string longest_sentence_start;  ///< Its first words, to find it.
   std::vector<std::uint64_t> shingles;     ///< Sorted, unique hashes of word 3-shingles.
   std::vector<std::uint64_t> title_terms;  ///< Sorted, unique hashes of title word stems.
