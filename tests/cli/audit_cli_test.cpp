@@ -364,4 +364,22 @@ TEST_SUITE("cli/audit") {
     // Known values still work.
     CHECK(audit("stale", {"--journey", "payments", "--owner", "returns-content", "--locale", "en"}).exit_code == 0);
   }
+
+  TEST_CASE("$HELPMARK_STORE naming a missing file: a note says effectiveness was not checked") {
+    const std::vector<std::pair<std::string, std::string>> env{{"HELPMARK_STORE", "/nonexistent/events.sqlite"}};
+    std::vector<std::string> args{"audit", (kAudit / "clean/articles").string(), "--taxonomy",
+                                  (kAudit / "clean/taxonomy").string(), "--as-of", "2026-11-01"};
+    auto run = helpmark_cli(args, env);
+    HM_RUN_INFO(run);
+    CHECK(run.exit_code == 0);
+    CHECK(run.out == "9 articles audited as of 2026-11-01: no findings\n");
+    CHECK(contains(run.err, "$HELPMARK_STORE"));
+    CHECK(contains(run.err, "/nonexistent/events.sqlite"));
+    CHECK(contains(run.err, "effectiveness checks skipped"));
+    args.push_back("--json");
+    auto json_run = helpmark_cli(args, env);
+    CHECK(json_run.exit_code == 0);
+    CHECK(hmtest::CliKb::parse_json(json_run.out).at("effectiveness_checked") == false);
+    CHECK(contains(json_run.err, "effectiveness checks skipped"));
+  }
 }
