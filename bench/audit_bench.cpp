@@ -1,7 +1,11 @@
 // Benchmark of `helpmark audit`: generates a synthetic knowledge base (deterministic seed) in a
 // temporary directory, then times loading and auditing it, median of several runs.
 //
-//   audit_bench [--articles N] [--runs R] [--threads T] [--keep DIR]
+//   audit_bench [--articles N] [--runs R] [--threads T] [--keep DIR] [--reuse]
+//
+// --keep DIR leaves the generated knowledge base in DIR; --reuse then audits what DIR already
+// holds instead of generating it again (for profiling, or for another knowledge base such as
+// bench/data/10k-seed42 with its articles/ and taxonomy/).
 //
 // The knowledge base mixes English originals with translations into seven locales (Chinese,
 // Japanese and Thai exercise ICU's dictionary segmentation), links with a few broken ids and
@@ -214,14 +218,21 @@ int main(int argc, char** argv) {
   int runs = 5;
   unsigned threads = 0;
   std::string keep;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  bool reuse = false;
+  for (int i = 1; i < argc; i += 2) {
     std::string flag = argv[i];
+    if (flag == "--reuse") {
+      reuse = true;
+      --i;
+      continue;
+    }
+    if (i + 1 >= argc) flag = "--help";
     if (flag == "--articles") n = std::strtoul(argv[i + 1], nullptr, 10);
     else if (flag == "--runs") runs = std::atoi(argv[i + 1]);
     else if (flag == "--threads") threads = static_cast<unsigned>(std::atoi(argv[i + 1]));
     else if (flag == "--keep") keep = argv[i + 1];
     else {
-      std::fprintf(stderr, "usage: audit_bench [--articles N] [--runs R] [--threads T] [--keep DIR]\n");
+      std::fprintf(stderr, "usage: audit_bench [--articles N] [--runs R] [--threads T] [--keep DIR] [--reuse]\n");
       return 2;
     }
   }
@@ -231,10 +242,16 @@ int main(int argc, char** argv) {
   }
   fs::path root = keep.empty() ? fs::temp_directory_path() / ("helpmark-audit-bench-" + std::to_string(::getpid()))
                                : fs::path(keep);
-  fs::remove_all(root);
-  auto start = Clock::now();
-  generate(root, n);
-  std::printf("generated %zu articles in %s (%.2f s)\n", n, root.c_str(), seconds_since(start));
+  if (reuse && (keep.empty() || !fs::is_directory(root / "articles") || !fs::is_directory(root / "taxonomy"))) {
+    std::fprintf(stderr, "audit_bench: --reuse needs --keep DIR holding articles/ and taxonomy/\n");
+    return 2;
+  }
+  if (!reuse) {
+    fs::remove_all(root);
+    auto start = Clock::now();
+    generate(root, n);
+    std::printf("generated %zu articles in %s (%.2f s)\n", n, root.c_str(), seconds_since(start));
+  }
 
   auto taxonomy = helpmark::Taxonomy::load(root / "taxonomy");
   if (!taxonomy.ok()) {

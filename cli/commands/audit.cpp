@@ -1,7 +1,9 @@
 // helpmark audit: content audits for writers (stale reviews, broken links, translations,
 // structure, taxonomy, duplicates, orphans), by hand or in a docs repository's CI.
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <string_view>
 
 #include <filesystem>
 
@@ -60,6 +62,16 @@ int print_checks(bool json) {
   return kExitOk;
 }
 
+// Whether `--check` leaves any effectiveness check in.
+bool wants_effectiveness(const std::vector<std::string>& checks) {
+  if (checks.empty()) return true;
+  for (const auto& check : audit_checks())
+    if (std::string_view(check.id).starts_with("effectiveness/"))
+      for (const auto& pattern : checks)
+        if (audit_check_matches(pattern, check.id)) return true;
+  return false;
+}
+
 int run_audit_command(const AuditCommand& cmd) {
   const bool json = cmd.json || cmd.format == "json" || cmd.format == "sarif";
   if (cmd.list_checks) return print_checks(cmd.json || cmd.format == "json");
@@ -94,6 +106,12 @@ int run_audit_command(const AuditCommand& cmd) {
     options.tracking_store = cmd.store;
   } else if (std::error_code ec; std::filesystem::is_regular_file(default_store_path(), ec)) {
     options.tracking_store = default_store_path();
+  } else if (const char* env = std::getenv("HELPMARK_STORE"); env && *env && wants_effectiveness(cmd.checks)) {
+    // Not an error: `helpmark track` creates the store with the first event, and the variable
+    // may be set for it before there is any. But a reader must not take "no findings" for
+    // "every article is effective".
+    std::cerr << "helpmark: note: $HELPMARK_STORE names " << env
+              << ", which does not exist; effectiveness checks skipped (record events with `helpmark track`)\n";
   }
 
   const bool progress = stderr_is_terminal() && !json;
@@ -184,7 +202,8 @@ void register_audit(CLI::App& app, int& exit_code) {
                   "`audit: {source_hash: ...}`) and exit");
   sub->add_option("--store", cmd->store,
                   "Event store for the effectiveness checks (default: $HELPMARK_STORE, else\n"
-                  ".helpmark/events.sqlite when it exists; without one they are skipped)");
+                  ".helpmark/events.sqlite when it exists; without one they are skipped, with a\n"
+                  "note on stderr when $HELPMARK_STORE names a file that does not exist)");
   sub->add_flag("--list-checks", cmd->list_checks, "List every check with its severity and what to do, and exit");
   sub->callback([cmd, &exit_code] { exit_code = run_audit_command(*cmd); });
 }

@@ -281,4 +281,105 @@ TEST_SUITE("cli/audit") {
       CHECK_MESSAGE((check == "stale/overdue" || check == "translations/coverage"), f.dump());
     }
   }
+
+  TEST_CASE("SARIF: every result has a file and a line, content gaps too (GitHub upload-sarif needs them)") {
+    hmtest::TempDir dir;
+    const std::string store = (dir / "events.sqlite").string();
+    auto import = helpmark_cli({"track", "import", (hmtest::kTestData / "tracking/fixture.jsonl").string(), "--store",
+                                store});
+    HM_RUN_INFO(import);
+    REQUIRE(import.exit_code == 0);
+    hmtest::write_file(dir / "eff.yaml", "effectiveness: {window: 30d, min_views: 1, min_zero_result_searches: 2}\n");
+    auto run = helpmark_cli({"audit", (hmtest::kSourceDir / "articles").string(), "--taxonomy",
+                             (hmtest::kSourceDir / "taxonomy").string(), "--store", store, "--config",
+                             (dir / "eff.yaml").string(), "--as-of", "2026-11-12", "--check", "effectiveness",
+                             "--format", "sarif"});
+    HM_RUN_INFO(run);
+    json sarif = hmtest::CliKb::parse_json(run.out);
+    const json& results = sarif.at("runs")[0].at("results");
+    std::size_t gaps = 0;
+    for (const auto& r : results) {
+      INFO(r.dump());
+      gaps += r.at("ruleId") == "effectiveness/content-gap";
+      REQUIRE(r.contains("locations"));
+      const json& physical = r.at("locations").at(0).at("physicalLocation");
+      CHECK_FALSE(physical.at("artifactLocation").at("uri").get<std::string>().empty());
+      CHECK(physical.at("region").at("startLine").get<int>() >= 1);
+    }
+    CHECK(gaps == 2);
+  }
+
+  TEST_CASE("settings findings name the settings file in use and the line") {
+    hmtest::TempDir dir;
+    // --config: the file as given on the command line, at the setting's line.
+    hmtest::write_file(dir / "x.yaml", "review: {journeys: {billing: 30d}}\nrequired_sections:\n  journeys:\n"
+                                       "    shipping: [steps]\ntranslations:\n  required_locales: [es, fr]\n");
+    const std::string config = (dir / "x.yaml").string();
+    auto run = audit("clean", {"--config", config, "--check", "config"});
+    HM_RUN_INFO(run);
+    CHECK(contains(run.out, "    " + config + ":1: warning: review.journeys names journey 'billing'"));
+    CHECK(contains(run.out, "    " + config + ":4: warning: required_sections.journeys names journey 'shipping'"));
+    CHECK(contains(run.out, "    " + config + ":6: warning: translations.required_locales names 'fr'"));
+    CHECK_FALSE(contains(run.out, "audit.yaml"));
+    json report = audit_json("clean", {"--config", config, "--check", "config"});
+    REQUIRE(report.at("findings").size() == 3);
+    for (const auto& f : report.at("findings")) {
+      CHECK(f.at("file") == config);
+      CHECK(f.at("line").get<int>() >= 1);
+    }
+
+    // <taxonomy>/audit.yaml: named as before, now with the line.
+    hmtest::fs::create_directories(dir / "taxonomy");
+    hmtest::fs::copy_file(kAudit / "clean/taxonomy/journeys.yaml", dir / "taxonomy/journeys.yaml");
+    hmtest::write_file(dir / "taxonomy/audit.yaml", "# settings\nreview:\n  journeys:\n    billing: 30d\n");
+    auto own = helpmark_cli({"audit", (kAudit / "clean/articles").string(), "--taxonomy",
+                             (dir / "taxonomy").string(), "--as-of", "2026-11-01", "--check", "config"});
+    HM_RUN_INFO(own);
+    CHECK(contains(own.out, "    " + (dir / "taxonomy").string() +
+                                "/audit.yaml:4: warning: review.journeys names journey 'billing'"));
+  }
+
+  TEST_CASE("an unknown --journey, --owner or --locale is a usage error naming the valid values") {
+    auto journey = audit("stale", {"--journey", "paymnets", "--fail-on", "warning"});
+    HM_RUN_INFO(journey);
+    CHECK(journey.exit_code == 2);
+    CHECK(journey.out.empty());
+    CHECK(contains(journey.err, "unknown journey 'paymnets'"));
+    CHECK(contains(journey.err, "payments"));
+    CHECK(contains(journey.err, "returns"));
+    auto owner = audit("stale", {"--owner", "returns-content,nobody"});
+    HM_RUN_INFO(owner);
+    CHECK(owner.exit_code == 2);
+    CHECK(contains(owner.err, "unknown owner 'nobody'"));
+    CHECK(contains(owner.err, "returns-content"));
+    CHECK(contains(owner.err, "seller-content"));
+    auto locale = audit("links", {"--locale", "xx"});
+    HM_RUN_INFO(locale);
+    CHECK(locale.exit_code == 2);
+    CHECK(contains(locale.err, "unknown locale 'xx'"));
+    CHECK(contains(locale.err, "es"));
+    auto json_run = audit("stale", {"--journey", "paymnets", "--json"});
+    CHECK(json_run.exit_code == 2);
+    CHECK(contains(hmtest::CliKb::parse_json(json_run.out).at("error").dump(), "paymnets"));
+    // Known values still work.
+    CHECK(audit("stale", {"--journey", "payments", "--owner", "returns-content", "--locale", "en"}).exit_code == 0);
+  }
+
+  TEST_CASE("$HELPMARK_STORE naming a missing file: a note says effectiveness was not checked") {
+    const std::vector<std::pair<std::string, std::string>> env{{"HELPMARK_STORE", "/nonexistent/events.sqlite"}};
+    std::vector<std::string> args{"audit", (kAudit / "clean/articles").string(), "--taxonomy",
+                                  (kAudit / "clean/taxonomy").string(), "--as-of", "2026-11-01"};
+    auto run = helpmark_cli(args, env);
+    HM_RUN_INFO(run);
+    CHECK(run.exit_code == 0);
+    CHECK(run.out == "9 articles audited as of 2026-11-01: no findings\n");
+    CHECK(contains(run.err, "$HELPMARK_STORE"));
+    CHECK(contains(run.err, "/nonexistent/events.sqlite"));
+    CHECK(contains(run.err, "effectiveness checks skipped"));
+    args.push_back("--json");
+    auto json_run = helpmark_cli(args, env);
+    CHECK(json_run.exit_code == 0);
+    CHECK(hmtest::CliKb::parse_json(json_run.out).at("effectiveness_checked") == false);
+    CHECK(contains(json_run.err, "effectiveness checks skipped"));
+  }
 }

@@ -12,6 +12,29 @@ using hmtest::flagged;
 using hmtest::the_finding;
 using Ids = std::vector<std::string>;
 
+namespace {
+
+// Audits one article given as text (a file at en/payments/a.md of the clean fixture's taxonomy).
+AuditReport audit_text(const std::string& text, std::vector<std::string> checks, AuditConfig config = {}) {
+  auto taxonomy = Taxonomy::load(hmtest::kAuditData / "clean/taxonomy");
+  REQUIRE(taxonomy.ok());
+  std::vector<Diagnostic> diagnostics;
+  auto article = parse_article(text, "en/payments/a.md", taxonomy.value(), diagnostics);
+  REQUIRE(article.has_value());
+  ArticleSet set;
+  set.articles.push_back(std::move(*article));
+  set.files_seen = 1;
+  AuditOptions options;
+  options.as_of = "2026-11-01";
+  options.checks = std::move(checks);
+  options.config = std::move(config);
+  auto report = run_audit(set, taxonomy.value(), options);
+  REQUIRE_MESSAGE(report.ok(), report.status().message());
+  return std::move(report).value();
+}
+
+}  // namespace
+
 TEST_SUITE("audit/clean") {
   TEST_CASE("a knowledge base that follows every rule has no finding") {
     auto report = audit_fixture("clean");
@@ -292,6 +315,105 @@ TEST_SUITE("audit/structure") {
     REQUIRE(found.size() == 2);
     CHECK(contains(found[0].message, "'no-such-check'"));
     CHECK(contains(found[1].message, "audit.type 'how-to'"));
+  }
+}
+
+TEST_SUITE("audit/structure") {
+  TEST_CASE("a section holding only an image is not empty") {
+    auto report = audit_text(R"(---
+id: pictures
+title: Pictures
+journey: payments
+---
+
+What the screens look like.
+
+## Screens
+
+![](apple.png)
+
+## Linked
+
+[![](pear.png)](https://example.com/pear)
+
+## In a list
+
+- ![](plum.png)
+
+## Empty
+
+## Last
+
+Text.
+)",
+                             {"structure/empty-section", "structure/image-alt"});
+    INFO(hmtest::dump(report));
+    auto empty = hmtest::findings_of(report, "structure/empty-section", "pictures");
+    REQUIRE(empty.size() == 1);
+    CHECK(contains(empty[0].message, "'Empty'"));
+    CHECK(empty[0].line == 21);
+    CHECK(hmtest::findings_of(report, "structure/image-alt", "pictures").size() == 3);
+  }
+
+  TEST_CASE("a long sentence is reported at its own line, not at its section's heading") {
+    AuditConfig config;
+    config.max_sentence_words = 10;
+    auto report = audit_text(R"(---
+id: wordy
+title: Wordy
+journey: payments
+---
+
+Short intro.
+
+## Steps
+
+A fine sentence.
+
+One, two, three, four. And this sentence goes on and on
+past the limit, over two lines of the file, to the end.
+)",
+                             {"structure/long-sentence"}, config);
+    INFO(hmtest::dump(report));
+    auto sentence = hmtest::the_finding(report, "structure/long-sentence", "wordy");
+    CHECK(sentence.line == 13);
+    CHECK(contains(sentence.message, "starts \"And this sentence goes on"));
+
+    auto intro = audit_text(R"(---
+id: wordy
+title: Wordy
+journey: payments
+---
+
+Short intro. It has
+- a list item
+- and this item is a long sentence with far more than ten words in it
+
+## Steps
+
+Fine.
+)",
+                            {"structure/long-sentence"}, config);
+    INFO(hmtest::dump(intro));
+    CHECK(hmtest::the_finding(intro, "structure/long-sentence", "wordy").line == 9);
+
+    auto table = audit_text(R"(---
+id: wordy
+title: Wordy
+journey: payments
+---
+
+Short intro.
+
+## Details
+
+| a | b |
+| --- | --- |
+| short | this cell is a long sentence with far more than ten words in it |
+)",
+                            {"structure/long-sentence"}, config);
+    INFO(hmtest::dump(table));
+    CHECK(hmtest::the_finding(table, "structure/long-sentence", "wordy").line == 13);
   }
 }
 

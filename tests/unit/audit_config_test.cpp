@@ -91,6 +91,12 @@ severity:
     CHECK(c.ignore == Ids{"orphans", "structure/long-sentence"});
     CHECK(c.severity.at("structure/image-alt") == AuditSeverity::kWarning);
     CHECK(c.severity.at("orphans/unlinked") == AuditSeverity::kInfo);
+    // Lines of the settings that name journeys, types and locales, for findings about them.
+    CHECK(c.lines.at("review.journeys.payments") == 4);
+    CHECK(c.lines.at("review.journeys.returns") == 4);
+    CHECK(c.lines.at("required_sections.journeys.payments") == 7);
+    CHECK(c.lines.at("required_sections.types.faq") == 8);
+    CHECK(c.lines.at("translations.required_locales.pt-BR") == 15);
   }
 
   TEST_CASE("mistakes are errors with the file and line, never silently ignored") {
@@ -208,6 +214,35 @@ severity:
       CHECK(f.check == "config/invalid");
       CHECK(f.path == "audit.yaml");
       CHECK(f.in_taxonomy);
+    }
+  }
+}
+
+TEST_SUITE("audit/filters") {
+  TEST_CASE("filter values the knowledge base does not have are invalid arguments") {
+    auto taxonomy = Taxonomy::load(hmtest::kAuditData / "stale/taxonomy");
+    REQUIRE(taxonomy.ok());
+    struct Case {
+      std::vector<std::string> AuditOptions::*filter;
+      std::string value;
+      const char* message;
+      const char* valid;
+    };
+    const Case cases[] = {
+        {&AuditOptions::journeys, "paymnets", "unknown journey 'paymnets'", "payments"},
+        {&AuditOptions::owners, "nobody", "unknown owner 'nobody'", "payments-content"},
+        {&AuditOptions::locales, "xx", "unknown locale 'xx'", "en"},
+    };
+    for (const auto& c : cases) {
+      INFO(c.value);
+      AuditOptions options;
+      options.as_of = "2026-11-01";
+      options.*c.filter = {c.value};
+      auto report = run_audit(hmtest::kAuditData / "stale/articles", taxonomy.value(), options);
+      REQUIRE_FALSE(report.ok());
+      CHECK(report.status().code() == ErrorCode::kInvalidArgument);
+      CHECK(contains(report.status().message(), c.message));
+      CHECK(contains(report.status().message(), c.valid));
     }
   }
 }

@@ -147,4 +147,18 @@ TEST_SUITE("audit/effectiveness") {
     CHECK(missing.exit_code == 1);
     CHECK(contains(missing.err, "no event store there"));
   }
+
+  TEST_CASE("a content gap is located in journeys.yaml, at its journey or at `journeys:`") {
+    hmtest::TempDir dir;
+    record_events(dir / "events.sqlite");
+    AuditOptions options;
+    options.checks = {"effectiveness/content-gap"};
+    options.tracking_store = dir / "events.sqlite";
+    auto report = hmtest::audit_fixture("clean", options);
+    auto gap = hmtest::the_finding(report, "effectiveness/content-gap", "");
+    CHECK(gap.path == "journeys.yaml");
+    CHECK(gap.in_taxonomy);
+    CHECK(gap.journey.empty());  // nothing says which journey the searches were about
+    CHECK(gap.line == 4);        // the `journeys:` line of the clean fixture's journeys.yaml
+  }
 }

@@ -105,7 +105,7 @@ TEST_SUITE("audit/format") {
     CHECK(j.at("findings")[4].at("line") == 0);
   }
 
-  TEST_CASE("sarif: required 2.1.0 structure, levels, encoded URIs, no region without a line") {
+  TEST_CASE("sarif: required 2.1.0 structure, levels, encoded URIs, line 1 without a line") {
     json s = json::parse(format_audit_report(sample(), AuditFormat::kSarif, prefixes()));
     CHECK(s.at("version") == "2.1.0");
     const json& run = s.at("runs").at(0);
@@ -117,8 +117,29 @@ TEST_SUITE("audit/format") {
     CHECK(results[1].at("level") == "error");
     CHECK(results[3].at("locations")[0].at("physicalLocation").at("artifactLocation").at("uri") ==
           "articles/en/bad%20file%20%C3%A9.md");
-    CHECK_FALSE(results[4].at("locations")[0].at("physicalLocation").contains("region"));
+    // GitHub code scanning needs region.startLine on every result; a whole-file finding is at line 1.
+    CHECK(results[4].at("locations")[0].at("physicalLocation").at("region").at("startLine") == 1);
     CHECK(results[0].at("locations")[0].at("physicalLocation").at("region").at("startLine") == 7);
     CHECK(results[0].at("properties").at("article") == "a");
+  }
+
+  TEST_CASE("sarif: every result has a location, a finding about no file points at journeys.yaml") {
+    AuditReport r = sample();
+    Finding gap = finding("effectiveness/content-gap", AuditSeverity::kInfo, "", "", "", 0, "write it", "");
+    r.findings.push_back(gap);
+    json s = json::parse(format_audit_report(r, AuditFormat::kSarif, prefixes()));
+    const json& results = s.at("runs").at(0).at("results");
+    REQUIRE(results.size() == 6);
+    for (const auto& result : results) {
+      INFO(result.dump());
+      REQUIRE(result.contains("locations"));
+      REQUIRE(result.at("locations").size() == 1);
+      const json& physical = result.at("locations")[0].at("physicalLocation");
+      CHECK_FALSE(physical.at("artifactLocation").at("uri").get<std::string>().empty());
+      CHECK(physical.at("region").at("startLine").get<int>() >= 1);
+    }
+    const json& last = results[5].at("locations")[0].at("physicalLocation");
+    CHECK(last.at("artifactLocation").at("uri") == "taxonomy/journeys.yaml");
+    CHECK(last.at("region").at("startLine") == 1);
   }
 }

@@ -30,6 +30,7 @@ struct Section {
   int line = 0;           ///< Line of the heading in the file.
   std::string text;       ///< Plain text of the section's content.
   std::string markdown;   ///< The section's Markdown source, without its heading.
+  int markdown_line = 0;  ///< Line of the file where `markdown` starts; 0 when it is empty.
 };
 
 struct Link {

@@ -77,6 +77,11 @@ struct AuditConfig {
   std::vector<std::string> ignore;                 ///< Checks or families never reported.
   std::map<std::string, AuditSeverity> severity;   ///< Check id -> severity override.
 
+  /// File line of each setting that names a journey or a locale, for findings about it:
+  /// "review.journeys.<id>", "required_sections.journeys.<id>", "required_sections.types.<type>",
+  /// "translations.required_locales.<locale>". Empty for settings not read from a file.
+  std::map<std::string, int, std::less<>> lines;
+
   /// Reads `<taxonomy_dir>/audit.yaml`; defaults when the file does not exist. Errors name the
   /// file and line (unknown keys, unknown check ids, bad intervals are errors, not ignored).
   static Result<AuditConfig> load(const std::filesystem::path& taxonomy_dir);
@@ -89,9 +94,9 @@ struct AuditConfig {
 /// What to audit and what to report. A value type: thread-compatible.
 struct AuditOptions {
   std::string as_of;                  ///< YYYY-MM-DD the audit pretends is today; empty = today.
-  std::vector<std::string> owners;    ///< Only these owners' articles; empty = all.
-  std::vector<std::string> journeys;  ///< Only these journeys; empty = all.
-  std::vector<std::string> locales;   ///< Only these locales; empty = all.
+  std::vector<std::string> owners;    ///< Only these owners' articles; empty = all. Must exist.
+  std::vector<std::string> journeys;  ///< Only these journeys; empty = all. Must exist.
+  std::vector<std::string> locales;   ///< Only these locales; empty = all. Must exist.
   std::vector<std::string> checks;    ///< Only these checks or families; empty = all.
   AuditSeverity min_severity = AuditSeverity::kInfo;
   AuditConfig config;
@@ -109,6 +114,9 @@ struct Finding {
   std::string article_id;   ///< Empty for findings about the taxonomy or the whole base.
   std::string path;         ///< Relative to the articles directory, or to the taxonomy one.
   bool in_taxonomy = false; ///< True when `path` is a taxonomy file (journeys.yaml, audit.yaml).
+  /// True when `path` is shown as given, relative to neither directory: a settings file named by
+  /// `--config` (AuditConfig::path) outside the taxonomy.
+  bool path_as_given = false;
   int line = 0;             ///< 1-based; 0 when there is no better place than the file.
   std::string owner;
   std::string journey;
@@ -132,7 +140,9 @@ struct AuditReport {
 
 /// Audits `set` (already loaded) against `taxonomy`. `set.diagnostics` with errors become
 /// "articles/invalid" findings. Fails only on bad options (kInvalidArgument: a bad as_of date,
-/// an unknown check) or an unreadable tracking store. Thread-safe for distinct arguments.
+/// an unknown check, a journey the taxonomy lacks, an owner no article has, a locale neither the
+/// taxonomy nor an article has; the message lists the valid values) or an unreadable tracking
+/// store. Thread-safe for distinct arguments.
 Result<AuditReport> run_audit(const ArticleSet& set, const Taxonomy& taxonomy,
                               const AuditOptions& options);
 
@@ -157,7 +167,9 @@ struct AuditFormatOptions {
 };
 
 /// Renders a report. Text and Markdown group findings by owner, then journey, and end with a
-/// summary line; JSON is {"as_of", "articles", "summary", "findings"}; SARIF is version 2.1.0.
+/// summary line; JSON is {"as_of", "articles", "summary", "findings"}; SARIF is version 2.1.0,
+/// with a file and a start line on every result (as GitHub code scanning requires): a finding
+/// about no file is placed in `<taxonomy>/journeys.yaml`, one about a whole file at line 1.
 std::string format_audit_report(const AuditReport& report, AuditFormat format,
                                 const AuditFormatOptions& options = {});
 

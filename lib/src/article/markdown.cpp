@@ -3,6 +3,7 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -142,8 +143,9 @@ std::string heading_text(cmark_node* heading) {
   return std::string(text::trim(out));
 }
 
-// Lines [first, last] (1-based, body-relative) of `body`.
-std::string body_lines(std::string_view body, int first, int last) {
+// Lines [first, last] (1-based, body-relative) of `body`, trimmed; `first_content` is set to the
+// body-relative line where the trimmed text starts.
+std::string body_lines(std::string_view body, int first, int last, int& first_content) {
   std::string out;
   int line = 1;
   std::size_t pos = 0;
@@ -157,7 +159,10 @@ std::string body_lines(std::string_view body, int first, int last) {
     pos = end + 1;
     ++line;
   }
-  return std::string(text::trim(out));
+  const std::string_view trimmed = text::trim(out);
+  const std::string_view skipped(out.data(), static_cast<std::size_t>(trimmed.data() - out.data()));
+  first_content = first + static_cast<int>(std::count(skipped.begin(), skipped.end(), '\n'));
+  return std::string(trimmed);
 }
 
 }  // namespace
@@ -252,7 +257,9 @@ ParsedBody parse_markdown(std::string_view body, int first_line) {
   for (char c : body) body_line_count += c == '\n';
   for (std::size_t i = 0; i < pending.size(); ++i) {
     int next_start = i + 1 < pending.size() ? pending[i + 1].section.line - offset - 1 : body_line_count;
-    pending[i].section.markdown = body_lines(body, pending[i].content_first, next_start);
+    int markdown_first = 0;
+    pending[i].section.markdown = body_lines(body, pending[i].content_first, next_start, markdown_first);
+    if (!pending[i].section.markdown.empty()) pending[i].section.markdown_line = markdown_first + offset;
     pending[i].section.text = std::string(text::trim(pending[i].section.text));
     if (pending[i].section.level == 0) pending[i].section.line = first_line;
     append_separator(parsed.text, '\n');

@@ -4,6 +4,8 @@
 #include <ctime>
 #include <exception>
 #include <fstream>
+#include <optional>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -80,7 +82,7 @@ const std::vector<AuditCheck>& audit_checks() {
        "Start body headings at `##`."},
       {"structure/image-alt", S::kError, "An image without alt text; screen readers say nothing for it.",
        "Describe the picture: `![what the picture shows](path.png)`."},
-      {"structure/empty-section", S::kWarning, "A heading with nothing under it.",
+      {"structure/empty-section", S::kWarning, "A heading with nothing under it (no text, no image).",
        "Write the section or remove the heading."},
       {"structure/too-long", S::kWarning, "An article longer than `limits.max_words`.",
        "Split it into articles that each answer one question."},
@@ -257,6 +259,28 @@ void Context::emit_file(std::string_view check, const std::string& path, int lin
   add(std::move(f), nullptr);
 }
 
+void Context::emit_setting(std::string_view check, std::string_view key, std::string message) {
+  const auto it = config.lines.find(key);
+  const int line = it == config.lines.end() ? 0 : it->second;
+  const std::filesystem::path own = options.taxonomy_dir / "audit.yaml";
+  std::error_code ec;
+  const bool taxonomy_file = config.path.empty() ||
+                             (!options.taxonomy_dir.empty() &&
+                              (std::filesystem::path(config.path).lexically_normal() == own.lexically_normal() ||
+                               std::filesystem::equivalent(config.path, own, ec)));
+  if (taxonomy_file) {
+    emit_file(check, "audit.yaml", line, "", std::move(message));
+    return;
+  }
+  Finding f;
+  f.check = std::string(check);
+  f.path = config.path;
+  f.path_as_given = true;
+  f.line = line;
+  f.message = std::move(message);
+  add(std::move(f), nullptr);
+}
+
 void Context::emit_invalid(std::string_view check, const Diagnostic& d) {
   if (auto it = by_path_.find(d.path); it != by_path_.end()) {  // a warning about a loaded article
     emit(check, it->second, d.line, d.message);
@@ -315,7 +339,8 @@ bool finding_less(const Finding& a, const Finding& b) {
   // Findings without an owner (the taxonomy, unreadable files) come last.
   auto key = [](const Finding& f) {
     return std::make_tuple(f.owner.empty(), std::cref(f.owner), f.journey.empty(), std::cref(f.journey),
-                           f.in_taxonomy, std::cref(f.path), f.line, std::cref(f.check), std::cref(f.message));
+                           f.in_taxonomy, f.path_as_given, std::cref(f.path), f.line, std::cref(f.check),
+                           std::cref(f.message));
   };
   return key(a) < key(b);
 }
@@ -352,6 +377,27 @@ Result<AuditReport> run_audit(const ArticleSet& set, const Taxonomy& taxonomy, c
                     "unknown check '" + pattern +
                         "'; use a family (stale, links, translations, structure, taxonomy, duplicates, "
                         "orphans, effectiveness, articles, config) or an id such as links/broken-anchor");
+  // A misspelt filter value would silence every finding, and a CI gate would pass.
+  auto unknown = [](const std::vector<std::string>& wanted, const std::set<std::string>& known, const char* what,
+                    const char* flag) -> std::optional<Status> {
+    for (const auto& value : wanted)
+      if (!known.count(value))
+        return Status(ErrorCode::kInvalidArgument,
+                      std::string("unknown ") + what + " '" + value + "' in " + flag + "; " +
+                          (known.empty() ? std::string("the knowledge base has none")
+                                         : std::string("valid values: ") +
+                                               audit::list_names({known.begin(), known.end()}, 30)));
+    return std::nullopt;
+  };
+  std::set<std::string> journeys, owners, locales(taxonomy.locales().begin(), taxonomy.locales().end());
+  for (const auto& journey : taxonomy.journeys()) journeys.insert(journey.id);
+  for (const auto& a : set.articles) {
+    if (!a.owner.empty()) owners.insert(a.owner);
+    locales.insert(a.locale);
+  }
+  if (auto bad = unknown(options.journeys, journeys, "journey", "--journey")) return *bad;
+  if (auto bad = unknown(options.owners, owners, "owner", "--owner")) return *bad;
+  if (auto bad = unknown(options.locales, locales, "locale", "--locale")) return *bad;
   try {
     audit::Context ctx(set, taxonomy, options, as_of_days);
     ctx.report.as_of = text::iso_date_from_days(as_of_days);

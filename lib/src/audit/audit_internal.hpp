@@ -19,7 +19,7 @@ struct ArticleText {
   std::size_t words = 0;
   std::size_t long_sentences = 0;      ///< Sentences over the limit.
   std::size_t longest_sentence = 0;    ///< Words in the longest one.
-  int longest_sentence_line = 0;       ///< Heading line of the section holding it.
+  int longest_sentence_line = 0;       ///< File line where it starts.
   std::string longest_sentence_start;  ///< Its first words, to find it.
   std::vector<std::uint64_t> shingles;     ///< Sorted, unique hashes of word 3-shingles.
   std::vector<std::uint64_t> title_terms;  ///< Sorted, unique hashes of title word stems.
@@ -62,6 +62,9 @@ class Context {
   /// when `path` is empty.
   void emit_file(std::string_view check, const std::string& path, int line,
                  const std::string& journey, std::string message, const std::string& locale = {});
+  /// Reports a finding about audit setting `key` (a key of AuditConfig::lines), located in the
+  /// settings file in use: `<taxonomy>/audit.yaml`, or the `--config` file as given.
+  void emit_setting(std::string_view check, std::string_view key, std::string message);
   /// Reports a finding for a file that failed to load (no Article).
   void emit_invalid(std::string_view check, const Diagnostic& diagnostic);
 

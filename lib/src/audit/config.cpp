@@ -153,8 +153,11 @@ Result<AuditConfig> AuditConfig::parse(std::string_view yaml, const std::string&
       if (review["default_every"]) config.default_review_days = interval(review["default_every"], "review.default_every");
       if (const auto journeys = review["journeys"]) {
         expect_map(journeys, "review.journeys");
-        for (const auto& kv : journeys)
-          config.journey_review_days[scalar(kv.first, "a journey id")] = interval(kv.second, "review.journeys");
+        for (const auto& kv : journeys) {
+          const std::string journey = scalar(kv.first, "a journey id");
+          config.journey_review_days[journey] = interval(kv.second, "review.journeys");
+          config.lines["review.journeys." + journey] = line_of(kv.first);
+        }
       }
     }
     if (const auto required = root["required_sections"]) {
@@ -166,8 +169,11 @@ Result<AuditConfig> AuditConfig::parse(std::string_view yaml, const std::string&
                                  std::pair{"types", &config.type_required_sections}}) {
         if (const auto by = required[key]) {
           expect_map(by, key);
-          for (const auto& kv : by)
-            (*target)[scalar(kv.first, key)] = sections(kv.second, "required_sections");
+          for (const auto& kv : by) {
+            const std::string name = scalar(kv.first, key);
+            (*target)[name] = sections(kv.second, "required_sections");
+            config.lines[std::string("required_sections.") + key + "." + name] = line_of(kv.first);
+          }
         }
       }
     }
@@ -184,8 +190,12 @@ Result<AuditConfig> AuditConfig::parse(std::string_view yaml, const std::string&
     if (const auto translations = root["translations"]) {
       expect_map(translations, "translations");
       check_keys(translations, "translations", {"required_locales", "coverage_summary"});
-      if (translations["required_locales"])
-        config.required_locales = strings(translations["required_locales"], "translations.required_locales");
+      if (const auto locales = translations["required_locales"]) {
+        config.required_locales = strings(locales, "translations.required_locales");
+        for (std::size_t i = 0; i < config.required_locales.size(); ++i)
+          config.lines["translations.required_locales." + config.required_locales[i]] =
+              line_of(locales.IsSequence() ? locales[i] : locales);
+      }
       if (translations["coverage_summary"])
         config.coverage_summary = boolean(translations["coverage_summary"], "translations.coverage_summary");
     }

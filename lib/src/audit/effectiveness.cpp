@@ -62,8 +62,12 @@ bool check_effectiveness(Context& ctx, std::string& error) {
   }
   for (const auto& gap : report->content_gaps) {
     if (gap.zero_result_searches < config.min_zero_result_searches) continue;
+    // Located where a writer would act, and where code-review tools (SARIF) need a file and a
+    // line: the journey in journeys.yaml, or its `journeys:` list when the journey is unknown.
     const std::string journey = gap.journey == "unknown" ? std::string() : gap.journey;
-    ctx.emit_file("effectiveness/content-gap", "", 0, journey,
+    int line = journey.empty() ? 0 : ctx.taxonomy_line(journey);
+    if (line == 0) line = ctx.taxonomy_key_line("journeys");
+    ctx.emit_file("effectiveness/content-gap", ctx.taxonomy_file(), line, journey,
                   "\"" + gap.text + "\" (" + gap.locale + ") found nothing " + std::to_string(gap.zero_result_searches) +
                       " times " + window + "; write an article that answers it, or add the words to an article's "
                       "`questions` or to the synonyms",

@@ -2,6 +2,7 @@
 // JSON for scripts, SARIF 2.1.0 for code-review tools (GitHub code scanning, GitLab, IDEs).
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 #include "helpmark/audit.hpp"
@@ -10,7 +11,7 @@ namespace helpmark {
 namespace {
 
 std::string file_of(const Finding& f, const AuditFormatOptions& options) {
-  if (f.path.empty()) return {};
+  if (f.path.empty() || f.path_as_given) return f.path;
   return (f.in_taxonomy ? options.taxonomy_prefix : options.path_prefix) + f.path;
 }
 
@@ -42,7 +43,7 @@ std::string summary_line(const AuditReport& report) {
 const char* owner_label(const Finding& f) { return f.owner.empty() ? "(no owner)" : f.owner.c_str(); }
 const char* journey_label(const Finding& f) {
   if (!f.journey.empty()) return f.journey.c_str();
-  if (f.in_taxonomy || f.path.empty()) return "(whole knowledge base)";
+  if (f.in_taxonomy || f.path_as_given || f.path.empty()) return "(whole knowledge base)";
   return f.article_id.empty() ? "(files that could not be read)" : "(no journey)";
 }
 
@@ -168,13 +169,15 @@ std::string format_sarif(const AuditReport& report, const AuditFormatOptions& op
       if (f.check == checks[i].id) r["ruleIndex"] = i;
     r["level"] = sarif_level(f.severity);
     r["message"] = {{"text", f.message}};
-    const std::string file = file_of(f, options);
-    if (!file.empty()) {
-      json physical;
-      physical["artifactLocation"] = {{"uri", uri_of(file)}};
-      if (f.line > 0) physical["region"] = {{"startLine", f.line}};
-      r["locations"] = json::array({{{"physicalLocation", physical}}});
-    }
+    // GitHub code scanning rejects a file with a result that has no location, and places a
+    // result only by region.startLine: a finding about no file points at the taxonomy, a finding
+    // about a whole file at its first line.
+    std::string file = file_of(f, options);
+    if (file.empty()) file = options.taxonomy_prefix + "journeys.yaml";
+    json physical;
+    physical["artifactLocation"] = {{"uri", uri_of(file)}};
+    physical["region"] = {{"startLine", std::max(f.line, 1)}};
+    r["locations"] = json::array({{{"physicalLocation", physical}}});
     json properties;
     if (!f.article_id.empty()) properties["article"] = f.article_id;
     if (!f.owner.empty()) properties["owner"] = f.owner;

@@ -1,5 +1,6 @@
 // Structure: required sections per article type, heading outline, alt text, length.
 #include <algorithm>
+#include <limits>
 
 #include "audit/audit_internal.hpp"
 #include "util/text.hpp"
@@ -87,7 +88,11 @@ void check_outline(Context& ctx, const Article& a) {
     }
     previous = s.level;
     const bool has_children = i + 1 < a.sections.size() && a.sections[i + 1].level > s.level;
-    if (!has_children && text::trim(s.text).empty())
+    // An image says something even without text (a missing alt text is image-alt's finding).
+    const int next_line = i + 1 < a.sections.size() ? a.sections[i + 1].line : std::numeric_limits<int>::max();
+    const bool has_image = std::any_of(a.images.begin(), a.images.end(),
+                                       [&](const Image& image) { return image.line > s.line && image.line < next_line; });
+    if (!has_children && !has_image && text::trim(s.text).empty())
       ctx.emit("structure/empty-section", &a, s.line,
                "section '" + s.heading + "' is empty; write it or remove the heading");
   }

@@ -73,19 +73,18 @@ void check_config(Context& ctx) {
                    "); fix the type or define it");
     }
   }
-  const std::string file = "audit.yaml";
-  auto known_journey = [&](const std::string& id, const char* where) {
+  auto known_journey = [&](const std::string& id, const std::string& where) {
     if (!ctx.taxonomy.find_journey(id))
-      ctx.emit_file("config/invalid", file, 0, "",
-                    std::string(where) + " names journey '" + id + "', which the taxonomy does not have (" +
-                        ctx.taxonomy.journey_names() + ")");
+      ctx.emit_setting("config/invalid", where + "." + id,
+                       where + " names journey '" + id + "', which the taxonomy does not have (" +
+                           ctx.taxonomy.journey_names() + ")");
   };
   for (const auto& [journey, _] : config.journey_review_days) known_journey(journey, "review.journeys");
   for (const auto& [journey, _] : config.journey_required_sections) known_journey(journey, "required_sections.journeys");
   for (const auto& locale : config.required_locales)
     if (std::find(ctx.taxonomy.locales().begin(), ctx.taxonomy.locales().end(), locale) == ctx.taxonomy.locales().end())
-      ctx.emit_file("config/invalid", file, 0, "",
-                    "translations.required_locales names '" + locale + "', which is not in the taxonomy's `locales`");
+      ctx.emit_setting("config/invalid", "translations.required_locales." + locale,
+                       "translations.required_locales names '" + locale + "', which is not in the taxonomy's `locales`");
 }
 
 }  // namespace helpmark::audit

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,12 +55,15 @@ bool is_table_delimiter(std::string_view line) {
 
 // The prose of a section's Markdown for counting words and sentences: soft-wrapped lines are
 // joined; paragraphs, list items and table cells end a sentence (a table row is not one long
-// sentence); code blocks and link destinations are dropped.
-void markdown_prose(std::string_view markdown, std::string& out) {
+// sentence); code blocks and link destinations are dropped. `line_starts` gets, for each source
+// line that adds text, the offset in `out` where its text starts and its 0-based line index.
+void markdown_prose(std::string_view markdown, std::string& out,
+                    std::vector<std::pair<std::size_t, int>>& line_starts) {
   out.clear();
+  line_starts.clear();
   bool in_fence = false;
   std::size_t pos = 0;
-  while (pos <= markdown.size()) {
+  for (int index = 0; pos <= markdown.size(); ++index) {
     std::size_t end = markdown.find('\n', pos);
     if (end == std::string_view::npos) end = markdown.size();
     std::string_view line = text::trim(markdown.substr(pos, end - pos));
@@ -77,6 +81,7 @@ void markdown_prose(std::string_view markdown, std::string& out) {
     const bool table_row = line.starts_with('|');
     if (table_row || is_list_item(line) || line.starts_with('>') || line.starts_with('#')) out += '\n';
     else if (!out.empty()) out += ' ';
+    line_starts.emplace_back(out.size(), index);
     for (std::size_t i = 0; i < line.size(); ++i) {
       const char c = line[i];
       if (c == '|' && table_row) {
@@ -156,7 +161,14 @@ class Worker {
       // not content that makes two articles duplicates.
       if (section.kind == SectionKind::kRelated) continue;
       spans_.clear();
-      markdown_prose(section.markdown, prose_);
+      markdown_prose(section.markdown, prose_, line_starts_);
+      // The file line of the text at `offset` of prose_.
+      auto line_at = [&](std::size_t offset) {
+        auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset,
+                                   [](std::size_t o, const std::pair<std::size_t, int>& start) { return o < start.first; });
+        if (section.markdown_line <= 0 || it == line_starts_.begin()) return section.line;
+        return section.markdown_line + std::prev(it)->second;
+      };
       breaker.words(prose_, [&](std::size_t begin, std::size_t end) { spans_.emplace_back(begin, end); });
       out.words += spans_.size();
       std::size_t sentence_words = 0, sentence_first = 0;
@@ -165,7 +177,7 @@ class Worker {
           ++out.long_sentences;
           if (sentence_words > out.longest_sentence) {
             out.longest_sentence = sentence_words;
-            out.longest_sentence_line = section.line;
+            out.longest_sentence_line = line_at(spans_[sentence_first].first);
             const std::size_t last = std::min(sentence_first + kSentenceStartWords, next) - 1;
             out.longest_sentence_start =
                 prose_.substr(spans_[sentence_first].first, spans_[last].second - spans_[sentence_first].first);
@@ -219,6 +231,7 @@ class Worker {
   std::map<std::string, std::unique_ptr<analysis::Analyzer>> analyzers_;
   std::map<std::string, std::unique_ptr<WordBreaker>> breakers_;
   std::vector<std::pair<std::size_t, std::size_t>> spans_;
+  std::vector<std::pair<std::size_t, int>> line_starts_;
   std::vector<analysis::Token> tokens_;
   std::vector<std::uint64_t> words_;
   std::vector<std::string> stems_;
