@@ -132,6 +132,9 @@ struct AuditReport {
   std::size_t suppressed = 0;      ///< Findings silenced by `ignore` (audit.yaml, front matter).
   std::size_t filtered = 0;        ///< Findings left out by the options' filters.
   bool effectiveness_ran = false;  ///< False without a tracking store.
+  /// Check id -> severity the settings gave it (AuditConfig::severity), for formats that list
+  /// every check with its level (SARIF rules).
+  std::map<std::string, AuditSeverity> severity_overrides;
 
   std::size_t count(AuditSeverity severity) const;
   /// True when a finding has `severity` or worse.
