@@ -50,7 +50,6 @@ struct AuditConfig {
   // review: when an article without `review_every` is due.
   int default_review_days = 0;                          ///< When its journey sets none; 0 = never.
   std::map<std::string, int> journey_review_days;       ///< Overrides the taxonomy's intervals.
-  int due_soon_days = 30;                               ///< "stale/due-soon" window; 0 = off.
 
   // required_sections: section kinds ("summary", "steps", "troubleshooting", "related").
   std::vector<std::string> default_required_sections = {"summary"};
