@@ -6,6 +6,7 @@
 // through the Analyzer for stems. The work is spread over threads; each thread has its own ICU
 // iterators and Analyzers because neither is thread-safe.
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <exception>
 #include <iterator>
@@ -82,17 +83,22 @@ void markdown_prose(std::string_view markdown, std::string& out,
     if (table_row || is_list_item(line) || line.starts_with('>') || line.starts_with('#')) out += '\n';
     else if (!out.empty()) out += ' ';
     line_starts.emplace_back(out.size(), index);
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      const char c = line[i];
-      if (c == '|' && table_row) {
+    for (std::size_t i = 0; i < line.size();) {
+      std::size_t special = i;
+      while (special < line.size() && line[special] != ']' && !(table_row && line[special] == '|')) ++special;
+      out.append(line.data() + i, special - i);
+      if (special == line.size()) break;
+      if (line[special] == '|') {
         out += '\n';
-      } else if (c == ']' && i + 1 < line.size() && line[i + 1] == '(') {
+        i = special + 1;
+      } else if (special + 1 < line.size() && line[special + 1] == '(') {
         // "[text](destination)": keep the text, drop the destination.
-        std::size_t close = line.find(')', i + 2);
+        std::size_t close = line.find(')', special + 2);
         if (close == std::string_view::npos) close = line.size() - 1;
-        i = close;
+        i = close + 1;
       } else {
-        out += c;
+        out += ']';
+        i = special + 1;
       }
     }
   }
@@ -214,7 +220,7 @@ namespace {
 
 enum class AsciiClass { kLetter, kNumeric, kMidNumLet, kMidNum, kExtendNumLet, kOther };
 
-AsciiClass ascii_class(char c) {
+constexpr AsciiClass classify_ascii(unsigned char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '@') return AsciiClass::kLetter;
   if (c >= '0' && c <= '9') return AsciiClass::kNumeric;
   if (c == '.' || c == '\'') return AsciiClass::kMidNumLet;
@@ -222,6 +228,14 @@ AsciiClass ascii_class(char c) {
   if (c == '_') return AsciiClass::kExtendNumLet;
   return AsciiClass::kOther;
 }
+
+constexpr auto kAsciiClasses = [] {
+  std::array<AsciiClass, 256> table{};
+  for (int c = 0; c < 256; ++c) table[static_cast<std::size_t>(c)] = classify_ascii(static_cast<unsigned char>(c));
+  return table;
+}();
+
+inline AsciiClass ascii_class(char c) { return kAsciiClasses[static_cast<unsigned char>(c)]; }
 
 void ascii_words(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>>& out) {
   using C = AsciiClass;
