@@ -23,11 +23,17 @@ struct ArticleText {
   std::size_t longest_sentence = 0;    ///< Words in the longest one.
   int longest_sentence_line = 0;       ///< File line where it starts.
   std::string longest_sentence_start;  ///< Its first words, to find it.
-  std::vector<std::uint64_t> shingles;     ///< Sorted, unique hashes of word 3-shingles.
+  /// Hashes of the body's word 3-shingles in text order, repeats kept: the duplicate check
+  /// sorts (and dedupes) only those of articles it compares.
+  std::vector<std::uint64_t> shingles;
+  bool enough_shingles = false;            ///< At least kMinDuplicateShingles distinct ones.
   std::vector<std::uint64_t> title_terms;  ///< Sorted, unique hashes of title word stems.
   std::vector<std::uint64_t> shingle_signature;  ///< MinHash of `shingles` (duplicates only).
   std::vector<std::uint64_t> title_signature;    ///< MinHash of `title_terms` (duplicates only).
 };
+
+/// Bodies with fewer distinct word 3-shingles say too little to compare for duplicates.
+constexpr std::size_t kMinDuplicateShingles = 8;
 
 /// MinHash signatures with the fixed hash family the duplicate check bands: one minimum per
 /// hash function, so similar sets agree in about as many positions as their Jaccard similarity.

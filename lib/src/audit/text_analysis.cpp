@@ -118,6 +118,17 @@ std::uint64_t word_hash(std::string_view word) {
   return h;
 }
 
+// Whether `values` holds at least `n` distinct values (n small).
+bool has_distinct(const std::vector<std::uint64_t>& values, std::size_t n) {
+  std::vector<std::uint64_t> seen;
+  for (std::uint64_t v : values) {
+    if (std::find(seen.begin(), seen.end(), v) != seen.end()) continue;
+    seen.push_back(v);
+    if (seen.size() >= n) return true;
+  }
+  return false;
+}
+
 class Worker {
  public:
   explicit Worker(const Context& ctx) : ctx_(ctx), signatures_(ctx.wants("duplicates")) {}
@@ -172,8 +183,7 @@ class Worker {
     }
     for (std::size_t i = 0; i + 2 < words_.size(); ++i)
       out.shingles.push_back(combine(combine(words_[i], words_[i + 1]), words_[i + 2]));
-    std::sort(out.shingles.begin(), out.shingles.end());
-    out.shingles.erase(std::unique(out.shingles.begin(), out.shingles.end()), out.shingles.end());
+    out.enough_shingles = has_distinct(out.shingles, kMinDuplicateShingles);
 
     analysis::Analyzer& analyzer = analyzer_for(a.locale);
     tokens_.clear();
