@@ -1,7 +1,9 @@
 // helpmark audit: content audits for writers (stale reviews, broken links, translations,
 // structure, taxonomy, duplicates, orphans), by hand or in a docs repository's CI.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <string_view>
 
@@ -37,8 +39,24 @@ std::string prefix_of(std::string dir) {
   return dir + "/";
 }
 
-int print_checks(bool json) {
-  if (json) {
+// The check table for people (text, Markdown) or scripts (JSON).
+int print_checks(const std::string& format) {
+  if (format == "markdown") {
+    auto cell = [](std::string_view s) {
+      std::string out;
+      for (char c : s) {
+        if (c == '|') out += '\\';
+        out += c;
+      }
+      return out;
+    };
+    std::cout << "| Check | Severity | Finds | Fix |\n| --- | --- | --- | --- |\n";
+    for (const auto& c : audit_checks())
+      std::cout << "| `" << c.id << "` | " << audit_severity_name(c.severity) << " | " << cell(c.description) << " | "
+                << cell(c.fix) << " |\n";
+    return kExitOk;
+  }
+  if (format == "json") {
     std::cout << "[\n";
     const auto& checks = audit_checks();
     for (std::size_t i = 0; i < checks.size(); ++i) {
@@ -57,8 +75,12 @@ int print_checks(bool json) {
     std::cout << "]\n";
     return kExitOk;
   }
+  std::size_t id_width = 0;
+  for (const auto& c : audit_checks()) id_width = std::max(id_width, std::strlen(c.id));
+  const int width = static_cast<int>(id_width);
   for (const auto& c : audit_checks())
-    std::printf("%-30s %-8s %s\n%39s%s\n", c.id, audit_severity_name(c.severity), c.description, "", c.fix);
+    std::printf("%-*s  %-8s %s\n%*s%s\n", width, c.id, audit_severity_name(c.severity), c.description, width + 11, "",
+                c.fix);
   return kExitOk;
 }
 
@@ -74,7 +96,14 @@ bool wants_effectiveness(const std::vector<std::string>& checks) {
 
 int run_audit_command(const AuditCommand& cmd) {
   const bool json = cmd.json || cmd.format == "json" || cmd.format == "sarif";
-  if (cmd.list_checks) return print_checks(cmd.json || cmd.format == "json");
+  if (cmd.list_checks) {
+    if (cmd.format == "sarif" && !cmd.json)
+      return report_error(Status(ErrorCode::kInvalidArgument,
+                                 "--list-checks prints text, markdown or json; SARIF reports list every check "
+                                 "as a rule already (--format sarif without --list-checks)"),
+                          false);
+    return print_checks(cmd.json ? std::string("json") : cmd.format);
+  }
 
   auto taxonomy = Taxonomy::load(cmd.taxonomy);
   if (!taxonomy.ok()) return report_error(taxonomy.status(), json);
@@ -189,12 +218,12 @@ void register_audit(CLI::App& app, int& exit_code) {
   sub->add_option("--locale", cmd->locales, "Only this locale (repeat or comma-separate)")->delimiter(',');
   sub->add_option("--check", cmd->checks,
                   "Only these checks: ids (links/broken-anchor) or families (stale, links, translations,\n"
-                  "structure, taxonomy, duplicates, orphans, effectiveness)")
+                  "structure, taxonomy, duplicates, orphans, effectiveness, articles, config)")
       ->delimiter(',');
   sub->add_option("--severity", cmd->severity, "Report findings of at least this severity: info, warning, error")
       ->check(CLI::IsMember({"info", "warning", "error"}))
       ->capture_default_str();
-  sub->add_option("--fail-on", cmd->fail_on, "Exit 1 when a finding is at least this severe: error, warning, never")
+  sub->add_option("--fail-on", cmd->fail_on, "Exit 1 when a finding is at least this severe: error, warning, info, or never")
       ->check(CLI::IsMember({"error", "warning", "info", "never"}))
       ->capture_default_str();
   sub->add_option("--source-hash", cmd->source_hash_of,
@@ -204,7 +233,9 @@ void register_audit(CLI::App& app, int& exit_code) {
                   "Event store for the effectiveness checks (default: $HELPMARK_STORE, else\n"
                   ".helpmark/events.sqlite when it exists; without one they are skipped, with a\n"
                   "note on stderr when $HELPMARK_STORE names a file that does not exist)");
-  sub->add_flag("--list-checks", cmd->list_checks, "List every check with its severity and what to do, and exit");
+  sub->add_flag("--list-checks", cmd->list_checks,
+                "List every check with its severity and what to do, and exit (text, --format markdown\n"
+                "or --json)");
   sub->callback([cmd, &exit_code] { exit_code = run_audit_command(*cmd); });
 }
 

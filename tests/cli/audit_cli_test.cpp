@@ -382,4 +382,65 @@ TEST_SUITE("cli/audit") {
     CHECK(hmtest::CliKb::parse_json(json_run.out).at("effectiveness_checked") == false);
     CHECK(contains(json_run.err, "effectiveness checks skipped"));
   }
+
+  TEST_CASE("--list-checks: aligned columns, Markdown, and SARIF is refused") {
+    auto list = helpmark_cli({"audit", "--list-checks"});
+    REQUIRE(list.exit_code == 0);
+    json checks = hmtest::CliKb::parse_json(helpmark_cli({"audit", "--list-checks", "--json"}).out);
+    std::vector<std::string> lines;
+    for (std::size_t pos = 0, end; (end = list.out.find('\n', pos)) != std::string::npos; pos = end + 1)
+      lines.push_back(list.out.substr(pos, end - pos));
+    REQUIRE(lines.size() == 2 * checks.size());
+    std::size_t column = std::string::npos;
+    for (std::size_t i = 0; i < checks.size(); ++i) {
+      const std::string id = checks[i].at("id");
+      const std::string description = checks[i].at("description");
+      INFO(lines[2 * i]);
+      REQUIRE(lines[2 * i].starts_with(id + " "));
+      const std::size_t at = lines[2 * i].find(description);
+      REQUIRE(at != std::string::npos);
+      if (column == std::string::npos) column = at;
+      CHECK(at == column);
+      CHECK(lines[2 * i + 1].find_first_not_of(' ') == column);  // the fix, under the description
+    }
+    auto markdown = helpmark_cli({"audit", "--list-checks", "--format", "markdown"});
+    CHECK(markdown.exit_code == 0);
+    CHECK(markdown.out.starts_with("| Check | Severity | Finds | Fix |\n|"));
+    CHECK(contains(markdown.out, "\n| `orphans/unlinked` | warning | "));
+    auto sarif = helpmark_cli({"audit", "--list-checks", "--format", "sarif"});
+    CHECK(sarif.exit_code == 2);
+    CHECK(contains(sarif.err, "--list-checks"));
+  }
+
+  TEST_CASE("--help names every value: --fail-on info, --check families articles and config") {
+    auto help = helpmark_cli({"audit", "--help"});
+    REQUIRE(help.exit_code == 0);
+    auto option_help = [&](const std::string& option, const std::string& next) {
+      const auto begin = help.out.find("  " + option);
+      const auto end = help.out.find("  " + next, begin);
+      REQUIRE(begin != std::string::npos);
+      REQUIRE(end != std::string::npos);
+      return help.out.substr(begin, end - begin);
+    };
+    const std::string fail_on = option_help("--fail-on", "--source-hash");
+    CHECK(contains(fail_on, "info"));
+    const std::string check = option_help("--check", "--severity");
+    for (const char* family : {"stale", "links", "translations", "structure", "taxonomy", "duplicates", "orphans",
+                               "effectiveness", "articles", "config"})
+      CHECK_MESSAGE(contains(check, family), std::string(family));
+  }
+
+  TEST_CASE("SARIF rules carry the severities audit.yaml sets") {
+    hmtest::TempDir dir;
+    hmtest::write_file(dir / "severity.yaml", "severity:\n  orphans/unlinked: error\n  structure/image-alt: info\n");
+    json sarif = hmtest::CliKb::parse_json(
+        audit("clean", {"--config", (dir / "severity.yaml").string(), "--format", "sarif"}).out);
+    std::map<std::string, std::string> levels;
+    for (const auto& rule : sarif.at("runs")[0].at("tool").at("driver").at("rules"))
+      levels[rule.at("id")] = rule.at("defaultConfiguration").at("level");
+    CHECK(levels.at("orphans/unlinked") == "error");
+    CHECK(levels.at("structure/image-alt") == "note");
+    CHECK(levels.at("links/broken-anchor") == "error");
+    CHECK(levels.at("stale/overdue") == "warning");
+  }
 }

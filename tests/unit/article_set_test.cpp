@@ -30,9 +30,50 @@ std::string dump(const std::vector<Diagnostic>& diags) {
   return out;
 }
 
+// Everything a parse produces, one line per field, to compare two loads.
+std::string dump(const ArticleSet& set) {
+  std::string out = dump(set.diagnostics);
+  for (const auto& a : set.articles) {
+    out += a.path + " " + a.id + " " + a.title + " " + a.journey + " " + a.locale + " " + a.updated + " " +
+           a.content_hash + " " + std::to_string(a.body_first_line) + "\n" + a.body_text + "\n";
+    for (const auto& s : a.sections)
+      out += "  section " + std::to_string(s.level) + " " + s.heading + " " + std::to_string(s.line) + " " +
+             std::to_string(s.markdown_line) + " " + s.text + "\n";
+    for (const auto& l : a.links)
+      out += "  link " + l.target + " " + l.article_id + " " + l.anchor + " " + std::to_string(l.line) + "\n";
+    for (const auto& i : a.images) out += "  image " + i.src + " " + i.alt + " " + std::to_string(i.line) + "\n";
+    for (const auto& [field, line] : a.field_lines) out += "  field " + field + " " + std::to_string(line) + "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_SUITE("article/set") {
+  TEST_CASE("the set is the same whatever the number of threads that parse it") {
+    hmtest::TempDir dir;
+    for (int i = 0; i < 300; ++i) {
+      const std::string n = std::to_string(i);
+      std::string front = "title: Article " + n + "\njourney: " + (i % 2 ? "payments" : "returns") + "\n";
+      if (i % 7 == 0) front += "id: shared-" + std::to_string(i % 21) + "\n";  // duplicate ids
+      if (i % 11 == 0) front += "colour: blue\n";                             // a warning
+      if (i % 13 == 0) front = "title: Broken " + n + "\njourney: billing\n";  // an error
+      const std::string body = "Intro ~~struck~~ www.example.com/" + n + " and user" + n +
+                               "@example.com.\n\n## Steps\n\n1. See [a](article:a" + std::to_string(i / 2) +
+                               "#steps) and [b](../" + std::to_string(i + 1) + ".md).\n\n| x | y |\n| - | - |\n"
+                               "| ~~z~~ | https://example.org |\n\n![](i" + n + ".png)\n";
+      hmtest::write_file(dir / ("d" + std::to_string(i % 5)) / (n + ".md"), md(front) + body);
+    }
+    ArticleLimits one, many;
+    one.threads = 1;
+    many.threads = 7;
+    const std::string serial = dump(load(dir, one));
+    CHECK(contains(serial, "duplicate id 'shared-0'"));
+    CHECK(contains(serial, "  link mailto:user1@example.com"));  // the autolink extension ran
+    CHECK(serial == dump(load(dir, many)));
+    CHECK(serial == dump(load(dir)));
+  }
+
   TEST_CASE("every .md file under the directory is read, sorted by path, others ignored") {
     hmtest::TempDir dir;
     hmtest::write_file(dir / "en/returns/b.md", md("title: B\njourney: returns\n"));

@@ -16,6 +16,10 @@ AuditConfig parse_ok(std::string_view yaml) {
   return config.value();
 }
 
+// A window for a "stale/due-soon" check that never existed and no audit.yaml key could set.
+template <typename Config>
+constexpr bool has_due_soon_days = requires(Config c) { c.due_soon_days; };
+
 std::string parse_error(std::string_view yaml) {
   auto config = AuditConfig::parse(yaml, "taxonomy/audit.yaml");
   REQUIRE_FALSE(config.ok());
@@ -42,6 +46,11 @@ TEST_SUITE("audit/config") {
     auto missing_file = AuditConfig::load_file(dir / "nope.yaml");
     REQUIRE_FALSE(missing_file.ok());
     CHECK(missing_file.status().code() == ErrorCode::kNotFound);
+  }
+
+  TEST_CASE("no setting that audit.yaml cannot set or no check reads") {
+    CHECK_FALSE(has_due_soon_days<AuditConfig>);
+    CHECK(find_audit_check("stale/due-soon") == nullptr);
   }
 
   TEST_CASE("every setting") {

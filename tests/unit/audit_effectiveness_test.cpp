@@ -161,4 +161,44 @@ TEST_SUITE("audit/effectiveness") {
     CHECK(gap.journey.empty());  // nothing says which journey the searches were about
     CHECK(gap.line == 4);        // the `journeys:` line of the clean fixture's journeys.yaml
   }
+
+  TEST_CASE("messages about one session or one search say so in the singular") {
+    hmtest::TempDir dir;
+    {
+      auto store = tracking::EventStore::open(dir / "events.sqlite");
+      REQUIRE(store.ok());
+      std::vector<tracking::Event> events;
+      auto view = make(tracking::EventType::kView, "2026-10-15T10:00:00Z", "one");
+      view.article = "refund-timing";
+      events.push_back(view);
+      events.push_back(make(tracking::EventType::kTicket, "2026-10-15T10:30:00Z", "one"));
+      auto search = make(tracking::EventType::kSearch, "2026-10-16T10:00:00Z", "two");
+      search.query = "gift wrapping";
+      search.total = 0;
+      events.push_back(search);
+      auto last = make(tracking::EventType::kSearch, "2026-10-25T10:00:00Z", "late");
+      last.query = "refund";
+      last.results = {"refund-timing"};
+      events.push_back(last);
+      auto batch = store->record_batch(events);
+      REQUIRE(batch.ok());
+    }
+    AuditOptions options;
+    options.checks = {"effectiveness"};
+    options.tracking_store = dir / "events.sqlite";
+    options.config.min_views = 1;
+    options.config.max_ticket_rate = 0.0;
+    options.config.min_zero_result_searches = 1;
+    auto report = hmtest::audit_fixture("clean", options, /*own_config=*/true);
+    INFO(hmtest::dump(report));
+    const std::string tickets = hmtest::the_finding(report, "effectiveness/tickets-after-view", "refund-timing").message;
+    CHECK(contains(tickets, "100% of 1 session that viewed it"));
+    const std::string gap = hmtest::the_finding(report, "effectiveness/content-gap", "").message;
+    CHECK(contains(gap, "found nothing once"));
+    for (const auto& f : report.findings) {
+      CHECK_FALSE(contains(f.message, "1 sessions"));
+      CHECK_FALSE(contains(f.message, " 1 times"));
+      CHECK_FALSE(contains(f.message, " 1 views"));
+    }
+  }
 }

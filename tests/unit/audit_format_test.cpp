@@ -142,4 +142,17 @@ TEST_SUITE("audit/format") {
     CHECK(last.at("artifactLocation").at("uri") == "taxonomy/journeys.yaml");
     CHECK(last.at("region").at("startLine") == 1);
   }
+
+  TEST_CASE("sarif: rule levels follow the settings' severity overrides") {
+    AuditReport r = sample();
+    r.severity_overrides["orphans/unlinked"] = AuditSeverity::kError;
+    r.severity_overrides["links/broken-anchor"] = AuditSeverity::kInfo;
+    json s = json::parse(format_audit_report(r, AuditFormat::kSarif, prefixes()));
+    std::map<std::string, std::string> levels;
+    for (const auto& rule : s.at("runs").at(0).at("tool").at("driver").at("rules"))
+      levels[rule.at("id")] = rule.at("defaultConfiguration").at("level");
+    CHECK(levels.at("orphans/unlinked") == "error");
+    CHECK(levels.at("links/broken-anchor") == "note");
+    CHECK(levels.at("stale/overdue") == "warning");
+  }
 }

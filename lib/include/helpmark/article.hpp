@@ -92,6 +92,9 @@ struct Article {
 /// Limits applied while reading articles.
 struct ArticleLimits {
   std::size_t max_file_bytes = 1 << 20;  ///< Larger files are rejected (1 MiB).
+  /// Threads load_articles() reads and parses files on; 0 = one per core. The result is the
+  /// same for any number.
+  unsigned threads = 0;
 };
 
 /// Parses one article from `text`. `relative_path` locates diagnostics and derives the default
@@ -110,7 +113,8 @@ struct ArticleSet {
 
 /// Reads every `*.md` file under `dir`, parses and validates it (duplicate ids, links to
 /// files resolved to ids). Fails only when `dir` itself is unusable; bad articles become
-/// diagnostics and are left out of the set.
+/// diagnostics and are left out of the set. Files are parsed on `limits.threads` threads;
+/// articles and diagnostics come in path order whatever the number.
 Result<ArticleSet> load_articles(const std::filesystem::path& dir, const Taxonomy& taxonomy,
                                  const ArticleLimits& limits = {});
 

@@ -50,7 +50,6 @@ struct AuditConfig {
   // review: when an article without `review_every` is due.
   int default_review_days = 0;                          ///< When its journey sets none; 0 = never.
   std::map<std::string, int> journey_review_days;       ///< Overrides the taxonomy's intervals.
-  int due_soon_days = 30;                               ///< "stale/due-soon" window; 0 = off.
 
   // required_sections: section kinds ("summary", "steps", "troubleshooting", "related").
   std::vector<std::string> default_required_sections = {"summary"};
@@ -132,6 +131,9 @@ struct AuditReport {
   std::size_t suppressed = 0;      ///< Findings silenced by `ignore` (audit.yaml, front matter).
   std::size_t filtered = 0;        ///< Findings left out by the options' filters.
   bool effectiveness_ran = false;  ///< False without a tracking store.
+  /// Check id -> severity the settings gave it (AuditConfig::severity), for formats that list
+  /// every check with its level (SARIF rules).
+  std::map<std::string, AuditSeverity> severity_overrides;
 
   std::size_t count(AuditSeverity severity) const;
   /// True when a finding has `severity` or worse.

@@ -56,13 +56,16 @@ bool is_bcp47(std::string_view s) {
   return std::regex_match(s.begin(), s.end(), kTag);
 }
 
+using article::YamlValue;
+using YamlType = article::YamlValue::Type;
+
 // Reads one article's front matter, reporting each problem at its line.
 class FrontMatterReader {
  public:
   FrontMatterReader(const std::string& path, int first_line, std::vector<Diagnostic>& diags)
       : path_(path), first_line_(first_line), diags_(diags) {}
 
-  int line_of(const YAML::Node& node) const { return node.Mark().line + first_line_; }
+  int line_of(const YamlValue& node) const { return node.line + first_line_; }
 
   void error(int line, std::string message) {
     diags_.push_back({Severity::kError, path_, line, std::move(message)});
@@ -74,32 +77,32 @@ class FrontMatterReader {
   bool failed() const { return failed_; }
 
   // A non-empty string field.
-  bool string(const YAML::Node& node, const char* field, std::string& out) {
-    if (!node.IsScalar()) {
+  bool string(const YamlValue& node, const char* field, std::string& out) {
+    if (node.type != YamlType::kScalar) {
       error(line_of(node), std::string("`") + field + "` must be a single text value");
       return false;
     }
-    out = std::string(text::trim(node.Scalar()));
+    out = std::string(text::trim(node.scalar));
     return true;
   }
 
   // A list of strings; a single string is accepted as a one-element list.
-  bool list(const YAML::Node& node, const char* field, std::vector<std::string>& out) {
-    if (node.IsNull()) return true;
-    if (node.IsScalar()) {
-      out.emplace_back(text::trim(node.Scalar()));
+  bool list(const YamlValue& node, const char* field, std::vector<std::string>& out) {
+    if (node.type == YamlType::kNull) return true;
+    if (node.type == YamlType::kScalar) {
+      out.emplace_back(text::trim(node.scalar));
       return true;
     }
-    if (!node.IsSequence()) {
+    if (node.type != YamlType::kSequence) {
       error(line_of(node), std::string("`") + field + "` must be a list, e.g. [a, b]");
       return false;
     }
-    for (const auto& item : node) {
-      if (!item.IsScalar()) {
+    for (const auto& item : node.items) {
+      if (item.type != YamlType::kScalar) {
         error(line_of(item), std::string("every entry of `") + field + "` must be text");
         return false;
       }
-      std::string value(text::trim(item.Scalar()));
+      std::string value(text::trim(item.scalar));
       if (value.empty()) {
         error(line_of(item), std::string("empty entry in `") + field + "`");
         continue;
@@ -138,15 +141,15 @@ std::optional<Article> parse_article(std::string_view text_in, const std::string
   auto split = article::split_front_matter(text_in);
   if (!split.ok) return error(split.error_line, split.error);
 
-  YAML::Node root;
+  YamlValue root;
   try {
-    root = YAML::Load(std::string(split.yaml));
+    root = article::read_front_matter_yaml(split.yaml);
   } catch (const YAML::Exception& e) {
     return error(e.mark.line + split.yaml_first_line,
                  "malformed YAML in front matter: " + e.msg +
                      " (quote values that contain ':' or '#')");
   }
-  if (!root.IsMap())
+  if (root.type != YamlType::kMap)
     return error(split.yaml_first_line, "front matter must be YAML fields such as `title: ...`");
 
   FrontMatterReader fm(path, split.yaml_first_line, diags);
@@ -154,51 +157,51 @@ std::optional<Article> parse_article(std::string_view text_in, const std::string
   a.path = path;
   a.body_first_line = split.body_first_line;
 
-  for (const auto& kv : root) {
-    const std::string key = kv.first.Scalar();
-    a.field_lines[key] = fm.line_of(kv.first);
+  for (const auto& [key_node, value_node] : root.entries) {
+    const std::string& key = key_node.scalar;
+    a.field_lines[key] = fm.line_of(key_node);
     if (!kKnownFields.count(key))
-      fm.warning(fm.line_of(kv.first), "unknown field `" + key + "` is ignored; known fields: " +
+      fm.warning(fm.line_of(key_node), "unknown field `" + key + "` is ignored; known fields: " +
                                            "id, title, journey, subtopic, locale, audience, summary, "
                                            "tags, questions, related, owner, reviewed, review_every, "
                                            "translation_of, status, audit");
   }
 
-  auto field = [&](const char* name) { return root[name]; };
+  auto field = [&](const char* name) { return root.find(name); };
   // The line of entry `i` of a list field (a scalar field: its own line).
   auto entry_line = [&](const char* name, std::size_t i) {
-    const YAML::Node node = field(name);
-    return node.IsSequence() && i < node.size() ? fm.line_of(node[i]) : fm.line_of(node);
+    const YamlValue& node = *field(name);
+    return node.type == YamlType::kSequence && i < node.items.size() ? fm.line_of(node.items[i]) : fm.line_of(node);
   };
 
   if (!field("title"))
     fm.error(split.yaml_first_line, "missing `title`: every article needs a title");
-  else if (field("title").IsScalar() && text::trim(field("title").Scalar()).empty())
-    fm.error(fm.line_of(field("title")), "empty `title`: every article needs a title");
+  else if (field("title")->type == YamlType::kScalar && text::trim(field("title")->scalar).empty())
+    fm.error(fm.line_of(*field("title")), "empty `title`: every article needs a title");
   else
-    fm.string(field("title"), "title", a.title);
+    fm.string(*field("title"), "title", a.title);
 
   if (!field("journey")) {
     fm.error(split.yaml_first_line,
              "missing `journey`: set it to one of " + taxonomy.journey_names());
-  } else if (fm.string(field("journey"), "journey", a.journey)) {
+  } else if (fm.string(*field("journey"), "journey", a.journey)) {
     const Journey* journey = taxonomy.find_journey(a.journey);
     if (!journey) {
-      fm.error(fm.line_of(field("journey")), "unknown journey '" + a.journey +
-                                                 "'; valid journeys: " + taxonomy.journey_names());
-    } else if (field("subtopic") && fm.string(field("subtopic"), "subtopic", a.subtopic) &&
+      fm.error(fm.line_of(*field("journey")), "unknown journey '" + a.journey +
+                                                  "'; valid journeys: " + taxonomy.journey_names());
+    } else if (field("subtopic") && fm.string(*field("subtopic"), "subtopic", a.subtopic) &&
                !a.subtopic.empty() && !taxonomy.find_subtopic(*journey, a.subtopic)) {
       std::vector<std::string> names;
       for (const auto& s : journey->subtopics) names.push_back(s.id);
-      fm.error(fm.line_of(field("subtopic")),
+      fm.error(fm.line_of(*field("subtopic")),
                "unknown sub-topic '" + a.subtopic + "' for journey " + a.journey +
                    "; valid sub-topics: " + (names.empty() ? "(none)" : text::join(names, ", ")));
     }
   }
 
   if (field("id")) {
-    if (fm.string(field("id"), "id", a.id) && !is_slug(a.id))
-      fm.error(fm.line_of(field("id")), "id '" + a.id +
+    if (fm.string(*field("id"), "id", a.id) && !is_slug(a.id))
+      fm.error(fm.line_of(*field("id")), "id '" + a.id +
                                             "' must be a slug: lower-case letters, digits, '-', "
                                             "'_' or '.'");
   } else {
@@ -209,19 +212,19 @@ std::optional<Article> parse_article(std::string_view text_in, const std::string
                                           "(lower-case letters, digits, '-', '_' or '.')");
   }
 
-  if (field("locale") && fm.string(field("locale"), "locale", a.locale)) {
+  if (field("locale") && fm.string(*field("locale"), "locale", a.locale)) {
     if (!is_bcp47(a.locale)) {
-      fm.error(fm.line_of(field("locale")),
+      fm.error(fm.line_of(*field("locale")),
                "locale '" + a.locale + "' is not a BCP 47 tag such as en, es, pt-BR or ja");
     } else if (std::find(taxonomy.locales().begin(), taxonomy.locales().end(), a.locale) ==
                taxonomy.locales().end()) {
-      fm.warning(fm.line_of(field("locale")),
+      fm.warning(fm.line_of(*field("locale")),
                  "locale '" + a.locale + "' is not listed in the taxonomy's `locales`");
     }
   }
 
   if (field("audience")) {
-    if (fm.list(field("audience"), "audience", a.audience)) {
+    if (fm.list(*field("audience"), "audience", a.audience)) {
       for (std::size_t i = 0; i < a.audience.size(); ++i)
         if (std::find(std::begin(kAudiences), std::end(kAudiences), a.audience[i]) == std::end(kAudiences))
           fm.error(entry_line("audience", i),
@@ -230,45 +233,45 @@ std::optional<Article> parse_article(std::string_view text_in, const std::string
   }
   if (a.audience.empty()) a.audience.assign(std::begin(kAudiences), std::end(kAudiences));
 
-  if (field("summary")) fm.string(field("summary"), "summary", a.summary);
-  if (field("tags")) fm.list(field("tags"), "tags", a.tags);
-  if (field("questions")) fm.list(field("questions"), "questions", a.questions);
-  if (field("related")) fm.list(field("related"), "related", a.related);
-  if (field("owner")) fm.string(field("owner"), "owner", a.owner);
-  if (field("translation_of")) fm.string(field("translation_of"), "translation_of", a.translation_of);
+  if (field("summary")) fm.string(*field("summary"), "summary", a.summary);
+  if (field("tags")) fm.list(*field("tags"), "tags", a.tags);
+  if (field("questions")) fm.list(*field("questions"), "questions", a.questions);
+  if (field("related")) fm.list(*field("related"), "related", a.related);
+  if (field("owner")) fm.string(*field("owner"), "owner", a.owner);
+  if (field("translation_of")) fm.string(*field("translation_of"), "translation_of", a.translation_of);
 
-  if (field("reviewed") && fm.string(field("reviewed"), "reviewed", a.reviewed) &&
+  if (field("reviewed") && fm.string(*field("reviewed"), "reviewed", a.reviewed) &&
       !text::is_iso_date(a.reviewed))
-    fm.error(fm.line_of(field("reviewed")),
+    fm.error(fm.line_of(*field("reviewed")),
              "reviewed '" + a.reviewed + "' is not a date; write YYYY-MM-DD, e.g. 2026-11-01");
-  if (field("review_every") && fm.string(field("review_every"), "review_every", a.review_every) &&
+  if (field("review_every") && fm.string(*field("review_every"), "review_every", a.review_every) &&
       parse_interval_days(a.review_every) < 0)
-    fm.error(fm.line_of(field("review_every")),
+    fm.error(fm.line_of(*field("review_every")),
              "review_every '" + a.review_every + "' is not an interval; write e.g. 180d, 26w, 6m or 1y");
 
   if (field("status")) {
     std::string status;
-    if (fm.string(field("status"), "status", status)) {
+    if (fm.string(*field("status"), "status", status)) {
       if (status == "published") a.status = ArticleStatus::kPublished;
       else if (status == "draft") a.status = ArticleStatus::kDraft;
       else if (status == "archived") a.status = ArticleStatus::kArchived;
       else
-        fm.error(fm.line_of(field("status")),
+        fm.error(fm.line_of(*field("status")),
                  "status '" + status + "' is not one of published, draft, archived");
     }
   }
-  if (const YAML::Node audit = field("audit"); audit && !audit.IsNull()) {
-    if (!audit.IsMap()) {
-      fm.warning(fm.line_of(audit),
+  if (const YamlValue* audit = field("audit"); audit && audit->type != YamlType::kNull) {
+    if (audit->type != YamlType::kMap) {
+      fm.warning(fm.line_of(*audit),
                  "`audit` must be a map such as {ignore: [orphans/unlinked]}; it is ignored");
     } else {
-      for (const auto& kv : audit) {
-        const std::string key = kv.first.Scalar();
-        if (key == "ignore") fm.list(kv.second, "audit.ignore", a.audit_ignore);
-        else if (key == "type") fm.string(kv.second, "audit.type", a.audit_type);
-        else if (key == "source_hash") fm.string(kv.second, "audit.source_hash", a.audit_source_hash);
+      for (const auto& [key_node, value] : audit->entries) {
+        const std::string& key = key_node.scalar;
+        if (key == "ignore") fm.list(value, "audit.ignore", a.audit_ignore);
+        else if (key == "type") fm.string(value, "audit.type", a.audit_type);
+        else if (key == "source_hash") fm.string(value, "audit.source_hash", a.audit_source_hash);
         else
-          fm.warning(fm.line_of(kv.first), "unknown field `audit." + key +
+          fm.warning(fm.line_of(key_node), "unknown field `audit." + key +
                                                "` is ignored; known: ignore, type, source_hash");
       }
     }

@@ -1,10 +1,13 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <fstream>
 #include <map>
-#include <sstream>
+#include <optional>
 #include <system_error>
+#include <thread>
 
 #include "helpmark/article.hpp"
 #include "util/text.hpp"
@@ -42,13 +45,17 @@ std::optional<std::string> read_limited(const fs::path& file, const std::string&
     diags.push_back({Severity::kError, shown, 0, "cannot read: permission denied or not a file"});
     return std::nullopt;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
+  // One read of the size just seen, then whatever was appended since.
+  std::string content(static_cast<std::size_t>(size), '\0');
+  in.read(content.data(), static_cast<std::streamsize>(content.size()));
+  content.resize(static_cast<std::size_t>(in.gcount()));
+  char more[4096];
+  while (!in.bad() && in.read(more, sizeof more).gcount() > 0) content.append(more, static_cast<std::size_t>(in.gcount()));
   if (in.bad()) {
     diags.push_back({Severity::kError, shown, 0, "read failed"});
     return std::nullopt;
   }
-  return std::move(buffer).str();
+  return content;
 }
 
 // "a/b/../c.md" relative to "a" -> "a/c.md"; empty when it leaves the tree.
@@ -103,27 +110,66 @@ Result<ArticleSet> load_articles(const fs::path& dir, const Taxonomy& taxonomy,
   if (ec) return Status(ErrorCode::kIoError, dir.string() + ": cannot list: " + ec.message());
   std::sort(files.begin(), files.end());
 
+  // Files are read and parsed in parallel, each into its own slot; the slots are then merged in
+  // path order, so the set (and which of two articles with one id wins) does not depend on the
+  // number of threads.
+  struct Loaded {
+    std::optional<Article> article;
+    std::vector<Diagnostic> diagnostics;
+    std::exception_ptr failure;
+  };
+  std::vector<Loaded> loaded(files.size());
+  auto load_one = [&](std::size_t i) {
+    Loaded& out = loaded[i];
+    try {
+      // The iterator's paths are `dir` joined with the rest: lexical, no file-system calls.
+      const std::string relative = files[i].lexically_relative(dir).generic_string();
+      auto content = read_limited(files[i], relative, limits, out.diagnostics);
+      if (!content) return;
+      out.article = parse_article(*content, relative, taxonomy, out.diagnostics);
+      if (out.article && out.article->updated.empty()) out.article->updated = mtime_date(files[i]);
+    } catch (...) {
+      out.failure = std::current_exception();
+    }
+  };
+  constexpr std::size_t kChunk = 16;
+  unsigned threads = limits.threads ? limits.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, (files.size() + kChunk - 1) / kChunk));
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t begin; (begin = next.fetch_add(kChunk)) < files.size();)
+      for (std::size_t i = begin; i < std::min(begin + kChunk, files.size()); ++i) load_one(i);
+  };
+  if (threads <= 1) {
+    work();
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+  }
+
   ArticleSet set;
   set.files_seen = files.size();
   std::map<std::string, std::string> path_of_id;
-  for (const auto& file : files) {
-    const std::string relative = fs::relative(file, dir).generic_string();
-    auto content = read_limited(file, relative, limits, set.diagnostics);
-    if (!content) continue;
-    auto article = parse_article(*content, relative, taxonomy, set.diagnostics);
-    if (!article) continue;
-    auto [it, inserted] = path_of_id.emplace(article->id, relative);
+  for (auto& one : loaded) {
+    if (one.failure) std::rethrow_exception(one.failure);
+    for (auto& d : one.diagnostics) set.diagnostics.push_back(std::move(d));
+    if (!one.article) continue;
+    Article& article = *one.article;
+    auto [it, inserted] = path_of_id.emplace(article.id, article.path);
     if (!inserted) {
       // The line of its `id:`; an id taken from the file name has no line of its own.
-      const auto id_line = article->field_lines.find("id");
-      set.diagnostics.push_back({Severity::kError, relative, id_line != article->field_lines.end() ? id_line->second : 1,
-                                 "duplicate id '" + article->id + "': " + it->second +
+      const auto id_line = article.field_lines.find("id");
+      set.diagnostics.push_back({Severity::kError, article.path,
+                                 id_line != article.field_lines.end() ? id_line->second : 1,
+                                 "duplicate id '" + article.id + "': " + it->second +
                                      " already uses it; give this article a different `id:`"});
       continue;
     }
-    if (article->updated.empty()) article->updated = mtime_date(file);
-    set.articles.push_back(std::move(*article));
+    set.articles.push_back(std::move(article));
   }
+  loaded.clear();
 
   // Resolve relative .md links now that every file's id is known.
   std::map<std::string, std::string> id_of_path;

@@ -29,6 +29,12 @@ const char* const kExtensions[] = {"table", "autolink", "strikethrough", "taskli
 std::unique_ptr<cmark_node, NodeDeleter> parse_gfm(std::string_view body) {
   static std::once_flag registered;
   std::call_once(registered, [] { cmark_gfm_core_extensions_ensure_registered(); });
+  // cmark-gfm's inline parser keeps the extensions' special characters in one global table that
+  // every parse adds to and removes from (blocks.c, process_inlines): parses running at once
+  // could miss strikethrough or autolinks. One parse at a time; the rest of parse_markdown runs
+  // in parallel.
+  static std::mutex cmark_global_state;
+  std::lock_guard<std::mutex> lock(cmark_global_state);
   std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new(CMARK_OPT_DEFAULT));
   for (const char* name : kExtensions)
     if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name))

@@ -402,6 +402,7 @@ Result<AuditReport> run_audit(const ArticleSet& set, const Taxonomy& taxonomy, c
     audit::Context ctx(set, taxonomy, options, as_of_days);
     ctx.report.as_of = text::iso_date_from_days(as_of_days);
     ctx.report.articles = set.articles.size();
+    ctx.report.severity_overrides = options.config.severity;
 
     for (const auto& d : set.diagnostics) {
       if (audit::reported_by_a_check(d)) continue;

@@ -21,7 +21,6 @@ struct LshShape {
 };
 constexpr LshShape kBodyShape{3, 20};   // s=0.6 -> 99.4%, s=0.2 -> 15%, s=0.05 -> 0.3%
 constexpr LshShape kTitleShape{4, 15};  // s=0.8 -> 99.97%, s=0.5 -> 62%, s=0.25 -> 6%
-constexpr std::size_t kMinShingles = 8;     // shorter bodies say too little to compare
 constexpr std::size_t kAllPairsBucket = 48; // larger buckets: compare each with the first only
 
 std::uint64_t splitmix(std::uint64_t& state) {
@@ -92,10 +91,12 @@ struct Match {
 };
 
 // Pairs (i, j), i < j, of articles in the same locale whose sets are at least `threshold` similar.
+// `sets` are sorted and unique (set_ready(m) makes member m's so before its first comparison).
+template <typename SetReady>
 std::vector<std::vector<Match>> similar_pairs(const Context& ctx, const std::vector<std::size_t>& members,
-                                              const std::vector<const std::vector<std::uint64_t>*>& sets,
+                                              const std::vector<std::vector<std::uint64_t>*>& sets,
                                               const std::vector<const std::vector<std::uint64_t>*>& signatures,
-                                              LshShape shape, double threshold) {
+                                              LshShape shape, double threshold, SetReady&& set_ready) {
   const std::size_t n = ctx.set.articles.size();
   std::vector<std::vector<Match>> matches(n);
   if (threshold <= 0.0 || members.size() < 2) return matches;
@@ -140,6 +141,8 @@ std::vector<std::vector<Match>> similar_pairs(const Context& ctx, const std::vec
   for (std::uint64_t c : candidates) {
     const std::size_t a = static_cast<std::size_t>(c >> 32), b = static_cast<std::size_t>(c & 0xFFFFFFFFu);
     if (ctx.set.articles[members[a]].locale != ctx.set.articles[members[b]].locale) continue;  // band key clash
+    set_ready(a);
+    set_ready(b);
     const double s = jaccard(*sets[a], *sets[b]);
     if (s + 1e-9 < threshold) continue;
     matches[members[a]].push_back({members[b], s});
@@ -181,10 +184,11 @@ void minhash_title(const std::vector<std::uint64_t>& set, std::vector<std::uint6
 void check_duplicates(Context& ctx) {
   const auto& articles = ctx.set.articles;
   std::vector<std::size_t> body_members, title_members;
-  std::vector<const std::vector<std::uint64_t>*> body_sets, title_sets, body_signatures, title_signatures;
+  std::vector<std::vector<std::uint64_t>*> body_sets, title_sets;
+  std::vector<const std::vector<std::uint64_t>*> body_signatures, title_signatures;
   for (std::size_t i = 0; i < articles.size(); ++i) {
     if (articles[i].status == ArticleStatus::kArchived) continue;  // archiving is how duplicates are resolved
-    if (ctx.texts[i].shingles.size() >= kMinShingles) {
+    if (ctx.texts[i].enough_shingles) {
       body_members.push_back(i);
       body_sets.push_back(&ctx.texts[i].shingles);
       body_signatures.push_back(&ctx.texts[i].shingle_signature);
@@ -195,10 +199,21 @@ void check_duplicates(Context& ctx) {
       title_signatures.push_back(&ctx.texts[i].title_signature);
     }
   }
-  auto titles = similar_pairs(ctx, title_members, title_sets, title_signatures, kTitleShape, ctx.config.title_similarity);
+  auto titles = similar_pairs(ctx, title_members, title_sets, title_signatures, kTitleShape, ctx.config.title_similarity,
+                              [](std::size_t) {});  // title terms are sorted and unique already
   report(ctx, titles, "duplicates/title", "title is nearly the same as",
          "make each title say what is different, or merge the articles");
-  auto bodies = similar_pairs(ctx, body_members, body_sets, body_signatures, kBodyShape, ctx.config.body_similarity);
+  // Shingles are kept in text order; only the bodies compared exactly need them as sets.
+  std::vector<bool> sorted(body_members.size(), false);
+  auto sort_shingles = [&](std::size_t member) {
+    if (sorted[member]) return;
+    sorted[member] = true;
+    auto& set = *body_sets[member];
+    std::sort(set.begin(), set.end());
+    set.erase(std::unique(set.begin(), set.end()), set.end());
+  };
+  auto bodies = similar_pairs(ctx, body_members, body_sets, body_signatures, kBodyShape, ctx.config.body_similarity,
+                              sort_shingles);
   report(ctx, bodies, "duplicates/body", "body is a near-duplicate of",
          "merge them into one article (archive the other) or make each answer a different question");
 }

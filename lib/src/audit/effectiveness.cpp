@@ -17,6 +17,11 @@ constexpr std::size_t kMinVotes = 5;
 
 std::string percent(double ratio) { return std::to_string(static_cast<int>(ratio * 100 + 0.5)) + "%"; }
 
+// "1 session", "2 sessions".
+std::string count_of(std::size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 }  // namespace
 
 bool check_effectiveness(Context& ctx, std::string& error) {
@@ -50,13 +55,13 @@ bool check_effectiveness(Context& ctx, std::string& error) {
     const std::size_t votes = m.helpful_yes + m.helpful_no;
     if (auto helpful = m.helpful_ratio(); helpful && votes >= kMinVotes && *helpful < config.min_helpful_ratio)
       ctx.emit("effectiveness/unhelpful", a, 1,
-               std::to_string(m.views) + " views " + window + ", but only " + percent(*helpful) + " of " +
-                   std::to_string(votes) + " readers found it helpful (threshold " + percent(config.min_helpful_ratio) +
+               count_of(m.views, "view", "views") + " " + window + ", but only " + percent(*helpful) + " of " +
+                   count_of(votes, "reader", "readers") + " found it helpful (threshold " + percent(config.min_helpful_ratio) +
                    "); read the feedback reasons (helpmark report) and rewrite the answer");
     const std::size_t settled = m.deflection.deflected + m.deflection.ticketed;
     if (auto rate = tracking::ratio(m.deflection.ticketed, settled); rate && *rate > config.max_ticket_rate)
       ctx.emit("effectiveness/tickets-after-view", a, 1,
-               percent(*rate) + " of " + std::to_string(settled) + " sessions that viewed it " + window +
+               percent(*rate) + " of " + count_of(settled, "session", "sessions") + " that viewed it " + window +
                    " opened a ticket afterwards (threshold " + percent(config.max_ticket_rate) +
                    "); find what those tickets ask and answer it here");
   }
@@ -68,8 +73,10 @@ bool check_effectiveness(Context& ctx, std::string& error) {
     int line = journey.empty() ? 0 : ctx.taxonomy_line(journey);
     if (line == 0) line = ctx.taxonomy_key_line("journeys");
     ctx.emit_file("effectiveness/content-gap", ctx.taxonomy_file(), line, journey,
-                  "\"" + gap.text + "\" (" + gap.locale + ") found nothing " + std::to_string(gap.zero_result_searches) +
-                      " times " + window + "; write an article that answers it, or add the words to an article's "
+                  "\"" + gap.text + "\" (" + gap.locale + ") found nothing " +
+                      (gap.zero_result_searches == 1 ? std::string("once")
+                                                     : std::to_string(gap.zero_result_searches) + " times") +
+                      " " + window + "; write an article that answers it, or add the words to an article's "
                       "`questions` or to the synonyms",
                   gap.locale);
   }

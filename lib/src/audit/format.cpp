@@ -158,7 +158,9 @@ std::string format_sarif(const AuditReport& report, const AuditFormatOptions& op
     rule["id"] = c.id;
     rule["shortDescription"] = {{"text", c.description}};
     rule["help"] = {{"text", c.fix}};
-    rule["defaultConfiguration"] = {{"level", sarif_level(c.severity)}};
+    const auto set = report.severity_overrides.find(c.id);
+    rule["defaultConfiguration"] = {
+        {"level", sarif_level(set == report.severity_overrides.end() ? c.severity : set->second)}};
     rules.push_back(rule);
   }
   json results = json::array();

@@ -6,6 +6,7 @@
 // through the Analyzer for stems. The work is spread over threads; each thread has its own ICU
 // iterators and Analyzers because neither is thread-safe.
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <exception>
 #include <iterator>
@@ -82,17 +83,22 @@ void markdown_prose(std::string_view markdown, std::string& out,
     if (table_row || is_list_item(line) || line.starts_with('>') || line.starts_with('#')) out += '\n';
     else if (!out.empty()) out += ' ';
     line_starts.emplace_back(out.size(), index);
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      const char c = line[i];
-      if (c == '|' && table_row) {
+    for (std::size_t i = 0; i < line.size();) {
+      std::size_t special = i;
+      while (special < line.size() && line[special] != ']' && !(table_row && line[special] == '|')) ++special;
+      out.append(line.data() + i, special - i);
+      if (special == line.size()) break;
+      if (line[special] == '|') {
         out += '\n';
-      } else if (c == ']' && i + 1 < line.size() && line[i + 1] == '(') {
+        i = special + 1;
+      } else if (special + 1 < line.size() && line[special + 1] == '(') {
         // "[text](destination)": keep the text, drop the destination.
-        std::size_t close = line.find(')', i + 2);
+        std::size_t close = line.find(')', special + 2);
         if (close == std::string_view::npos) close = line.size() - 1;
-        i = close;
+        i = close + 1;
       } else {
-        out += c;
+        out += ']';
+        i = special + 1;
       }
     }
   }
@@ -103,38 +109,6 @@ std::uint64_t combine(std::uint64_t a, std::uint64_t b) {
   return a;
 }
 
-// ICU word segmentation without normalisation: calls on_word(begin, end) for each word (not for
-// spaces or punctuation), offsets in bytes of `text`.
-class WordBreaker {
- public:
-  explicit WordBreaker(const std::string& locale) {
-    UErrorCode status = U_ZERO_ERROR;
-    std::string icu_locale = locale;
-    std::replace(icu_locale.begin(), icu_locale.end(), '-', '_');
-    breaker_.reset(icu::BreakIterator::createWordInstance(icu::Locale(icu_locale.c_str()), status));
-    if (U_FAILURE(status) || !breaker_) throw std::runtime_error("ICU: cannot create a word break iterator");
-  }
-
-  template <typename OnWord>
-  void words(std::string_view text, OnWord&& on_word) {
-    UErrorCode status = U_ZERO_ERROR;
-    UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
-    if (U_FAILURE(status)) return;
-    breaker_->setText(ut, status);
-    if (U_SUCCESS(status)) {
-      int32_t start = breaker_->first();
-      for (int32_t end = breaker_->next(); end != icu::BreakIterator::DONE; start = end, end = breaker_->next())
-        if (breaker_->getRuleStatus() >= UBRK_WORD_NONE_LIMIT)
-          on_word(static_cast<std::size_t>(start), static_cast<std::size_t>(end));
-    }
-    breaker_->setText(icu::UnicodeString());  // detach before closing `ut`
-    utext_close(ut);
-  }
-
- private:
-  std::unique_ptr<icu::BreakIterator> breaker_;
-};
-
 std::uint64_t word_hash(std::string_view word) {
   std::uint64_t h = 14695981039346656037ULL;
   for (unsigned char c : word) {
@@ -144,14 +118,25 @@ std::uint64_t word_hash(std::string_view word) {
   return h;
 }
 
+// Whether `values` holds at least `n` distinct values (n small).
+bool has_distinct(const std::vector<std::uint64_t>& values, std::size_t n) {
+  std::vector<std::uint64_t> seen;
+  for (std::uint64_t v : values) {
+    if (std::find(seen.begin(), seen.end(), v) != seen.end()) continue;
+    seen.push_back(v);
+    if (seen.size() >= n) return true;
+  }
+  return false;
+}
+
 class Worker {
  public:
   explicit Worker(const Context& ctx) : ctx_(ctx), signatures_(ctx.wants("duplicates")) {}
 
   void analyse(const Article& a, ArticleText& out) {
     auto& breaker_slot = breakers_[a.locale];
-    if (!breaker_slot) breaker_slot = std::make_unique<WordBreaker>(a.locale);
-    WordBreaker& breaker = *breaker_slot;
+    if (!breaker_slot) breaker_slot = std::make_unique<WordSegmenter>(a.locale);
+    WordSegmenter& breaker = *breaker_slot;
     // Thai separates sentences and clauses with spaces, not punctuation.
     const bool spaces_end_sentences = a.locale == "th" || a.locale.starts_with("th-");
     const std::size_t limit = ctx_.config.max_sentence_words;
@@ -169,7 +154,7 @@ class Worker {
         if (section.markdown_line <= 0 || it == line_starts_.begin()) return section.line;
         return section.markdown_line + std::prev(it)->second;
       };
-      breaker.words(prose_, [&](std::size_t begin, std::size_t end) { spans_.emplace_back(begin, end); });
+      breaker.words(prose_, spans_);
       out.words += spans_.size();
       std::size_t sentence_words = 0, sentence_first = 0;
       auto end_sentence = [&](std::size_t next) {
@@ -198,8 +183,7 @@ class Worker {
     }
     for (std::size_t i = 0; i + 2 < words_.size(); ++i)
       out.shingles.push_back(combine(combine(words_[i], words_[i + 1]), words_[i + 2]));
-    std::sort(out.shingles.begin(), out.shingles.end());
-    out.shingles.erase(std::unique(out.shingles.begin(), out.shingles.end()), out.shingles.end());
+    out.enough_shingles = has_distinct(out.shingles, kMinDuplicateShingles);
 
     analysis::Analyzer& analyzer = analyzer_for(a.locale);
     tokens_.clear();
@@ -229,7 +213,7 @@ class Worker {
   const Context& ctx_;
   const bool signatures_;
   std::map<std::string, std::unique_ptr<analysis::Analyzer>> analyzers_;
-  std::map<std::string, std::unique_ptr<WordBreaker>> breakers_;
+  std::map<std::string, std::unique_ptr<WordSegmenter>> breakers_;
   std::vector<std::pair<std::size_t, std::size_t>> spans_;
   std::vector<std::pair<std::size_t, int>> line_starts_;
   std::vector<analysis::Token> tokens_;
@@ -239,6 +223,118 @@ class Worker {
 };
 
 }  // namespace
+
+// ICU's word rules (UAX #29 with ICU's root tailoring: '@' is a letter, ':' joins nothing)
+// restricted to ASCII, where no dictionary, Extend, Format or Hebrew rule applies.
+namespace {
+
+enum class AsciiClass { kLetter, kNumeric, kMidNumLet, kMidNum, kExtendNumLet, kOther };
+
+constexpr AsciiClass classify_ascii(unsigned char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '@') return AsciiClass::kLetter;
+  if (c >= '0' && c <= '9') return AsciiClass::kNumeric;
+  if (c == '.' || c == '\'') return AsciiClass::kMidNumLet;
+  if (c == ',' || c == ';') return AsciiClass::kMidNum;
+  if (c == '_') return AsciiClass::kExtendNumLet;
+  return AsciiClass::kOther;
+}
+
+constexpr auto kAsciiClasses = [] {
+  std::array<AsciiClass, 256> table{};
+  for (int c = 0; c < 256; ++c) table[static_cast<std::size_t>(c)] = classify_ascii(static_cast<unsigned char>(c));
+  return table;
+}();
+
+inline AsciiClass ascii_class(char c) { return kAsciiClasses[static_cast<unsigned char>(c)]; }
+
+void ascii_words(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>>& out) {
+  using C = AsciiClass;
+  auto at = [&](std::size_t i) { return i < text.size() ? ascii_class(text[i]) : C::kOther; };
+  for (std::size_t i = 0; i < text.size();) {
+    C previous = at(i);
+    if (previous != C::kLetter && previous != C::kNumeric && previous != C::kExtendNumLet) {
+      ++i;  // space and punctuation: segments without a word status
+      continue;
+    }
+    std::size_t end = i + 1;
+    for (;;) {
+      const C next = at(end);
+      const bool word_char = next == C::kLetter || next == C::kNumeric || next == C::kExtendNumLet;
+      if (word_char) {
+        // WB5, WB8-10, WB13a/b: letters, digits and '_' join in any order.
+        previous = next;
+        ++end;
+        continue;
+      }
+      // WB6/7: letter (. or ') letter; WB11/12: digit (. ' , or ;) digit.
+      const C after = at(end + 1);
+      if (previous == C::kLetter && next == C::kMidNumLet && after == C::kLetter) {
+        previous = after;
+        end += 2;
+        continue;
+      }
+      if (previous == C::kNumeric && (next == C::kMidNumLet || next == C::kMidNum) && after == C::kNumeric) {
+        previous = after;
+        end += 2;
+        continue;
+      }
+      break;
+    }
+    // A lone '_' has no word status; any longer segment has.
+    if (end - i > 1 || at(i) != C::kExtendNumLet) out.emplace_back(i, end);
+    i = end;
+  }
+}
+
+bool is_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+}  // namespace
+
+struct WordSegmenter::Icu {
+  std::unique_ptr<icu::BreakIterator> breaker;
+};
+
+WordSegmenter::WordSegmenter(const std::string& locale) : icu_(std::make_unique<Icu>()) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::string icu_locale = locale;
+  std::replace(icu_locale.begin(), icu_locale.end(), '-', '_');
+  icu_->breaker.reset(icu::BreakIterator::createWordInstance(icu::Locale(icu_locale.c_str()), status));
+  if (U_FAILURE(status) || !icu_->breaker) throw std::runtime_error("ICU: cannot create a word break iterator");
+  // A locale may tailor the rules (Swedish and Finnish join "a:b"), and ICU versions change:
+  // the ASCII rules are used only where they give what ICU gives on every case they decide.
+  static constexpr std::string_view kProbe =
+      "a:b a.b 3,5 3.5 a_b _ __ _1 1_ a'b don't e.g. x.1 1.x a;b 1;2 a1 1a a@b @ a-b 1'000 a..b 1,,2 "
+      "a_,5 3,5a a.b.c a'1 1'a \"q\" (x) #1 $5 a_.b _a_ a\tb\nc ' . , ; : - a.'b 2.x.3 __ __";
+  std::vector<std::pair<std::size_t, std::size_t>> by_icu, by_rules;
+  words_with_icu(kProbe, by_icu);
+  ascii_words(kProbe, by_rules);
+  ascii_rules_ = by_icu == by_rules;
+}
+
+WordSegmenter::~WordSegmenter() = default;
+
+void WordSegmenter::words(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>>& out) {
+  if (ascii_rules_ && is_ascii(text)) ascii_words(text, out);
+  else words_with_icu(text, out);
+}
+
+void WordSegmenter::words_with_icu(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>>& out) {
+  icu::BreakIterator& breaker = *icu_->breaker;
+  UErrorCode status = U_ZERO_ERROR;
+  UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
+  if (U_FAILURE(status)) return;
+  breaker.setText(ut, status);
+  if (U_SUCCESS(status)) {
+    int32_t start = breaker.first();
+    for (int32_t end = breaker.next(); end != icu::BreakIterator::DONE; start = end, end = breaker.next())
+      if (breaker.getRuleStatus() >= UBRK_WORD_NONE_LIMIT)
+        out.emplace_back(static_cast<std::size_t>(start), static_cast<std::size_t>(end));
+  }
+  breaker.setText(icu::UnicodeString());  // detach before closing `ut`
+  utext_close(ut);
+}
 
 void analyse_texts(Context& ctx) {
   const auto& articles = ctx.set.articles;
