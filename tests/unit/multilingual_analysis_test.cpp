@@ -83,6 +83,10 @@ TEST_SUITE("multilingual/analysis") {
     CHECK(share_term("pt-BR", "devolucoes", "devolução"));  // typed without accents
     CHECK(share_term("pt-BR", "pães", "pão"));
     CHECK_FALSE(share_term("pt-BR", "cartão", "carta"));
+    // Each form, accented and folded, has the singular's terms: the plural of the accented form
+    // is made singular too, not only the accent-free one.
+    Analyzer pt("pt-BR");
+    CHECK(index_terms(pt, "devoluções") == index_terms(pt, "devolução"));
   }
 
   TEST_CASE("multilingual: without stemming only the accents are folded") {

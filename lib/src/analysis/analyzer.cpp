@@ -1,11 +1,9 @@
 #include "analysis/analyzer.hpp"
 
-#include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
-#include <unicode/ubrk.h>
 #include <unicode/unistr.h>
-#include <unicode/utext.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "analysis/stopwords.hpp"
@@ -15,12 +13,6 @@ namespace {
 
 // Words longer than this are not words (hashes, base64): Xapian also caps terms at 245 bytes.
 constexpr std::size_t kMaxWordBytes = 64;
-
-bool is_ascii(std::string_view s) {
-  for (unsigned char c : s)
-    if (c >= 0x80) return false;
-  return true;
-}
 
 const icu::Normalizer2& nfkc_casefold() {
   UErrorCode status = U_ZERO_ERROR;
@@ -123,21 +115,8 @@ std::string fold(std::string_view text) {
   return folded;
 }
 
-class Analyzer::Icu {
- public:
-  explicit Icu(std::string_view locale) {
-    UErrorCode status = U_ZERO_ERROR;
-    std::string icu_locale(locale);
-    for (char& c : icu_locale)
-      if (c == '-') c = '_';
-    breaker.reset(icu::BreakIterator::createWordInstance(icu::Locale(icu_locale.c_str()), status));
-    if (U_FAILURE(status) || !breaker) throw std::runtime_error("ICU: cannot create a word break iterator");
-  }
-  std::unique_ptr<icu::BreakIterator> breaker;
-};
-
 Analyzer::Analyzer(std::string_view locale, bool stemming)
-    : locale_(locale), icu_(std::make_unique<Icu>(locale)) {
+    : locale_(locale), segmenter_(std::make_unique<WordSegmenter>(locale)) {
   const std::string language = stemmer_language(locale);
   if (!language.empty()) {
     if (stemming) {
@@ -156,90 +135,31 @@ Analyzer::Analyzer(std::string_view locale, bool stemming)
 
 Analyzer::~Analyzer() = default;
 
-namespace {
-
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_word_char(char c) { return is_alpha(c) || is_digit(c) || c == '_'; }
-
-// UAX #29 word boundaries restricted to ASCII, which is what ICU computes for ASCII text but
-// several times faster: letters, digits and '_' join (WB5, WB8-10, WB13a/b); a single '.', ':'
-// or '\'' between letters (WB6/7) and '.', ',', ';' or '\'' between digits (WB11/12) stay
-// inside the word. The unit tests check it against ICU on the shipped articles.
-template <typename F>
-void ascii_words(std::string_view text, F&& emit) {
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  while (i < n) {
-    if (!is_word_char(text[i])) {
-      ++i;
-      continue;
-    }
-    const std::size_t start = i;
-    while (i < n) {
-      if (is_word_char(text[i])) {
-        ++i;
-        continue;
-      }
-      const char mid = text[i];
-      if (i + 1 < n && i > start) {
-        const char before = text[i - 1], after = text[i + 1];
-        const bool letters = is_alpha(before) && is_alpha(after) && (mid == '.' || mid == ':' || mid == '\'');
-        const bool digits = is_digit(before) && is_digit(after) && (mid == '.' || mid == ',' || mid == ';' || mid == '\'');
-        if (letters || digits) {
-          i += 2;
-          continue;
-        }
-      }
-      break;
-    }
-    emit(start, i);
-  }
+void Analyzer::word_spans(std::string_view text, std::vector<WordSpan>& out) {
+  const std::size_t first = out.size();
+  segmenter_->words(text, out);
+  // Longer runs are not words (hashes, base64) and would only bloat the index.
+  out.erase(std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+                           [](const WordSpan& w) { return w.second - w.first > kMaxWordBytes; }),
+            out.end());
 }
 
-}  // namespace
+bool Analyzer::normalize(std::string_view word, Token& token) {
+  normalize_word(word, token.normalized, token.folded);
+  if (token.normalized.empty()) return false;
+  token.stopword = stopwords_.count(token.normalized) || (token.folded != token.normalized && stopwords_.count(token.folded));
+  return true;
+}
 
 void Analyzer::tokenize(std::string_view text, std::vector<Token>& out) {
-  if (is_ascii(text)) {
-    ascii_words(text, [&](std::size_t start, std::size_t end) {
-      if (end - start > kMaxWordBytes) return;
-      Token token;
-      token.begin = start;
-      token.end = end;
-      token.normalized.assign(text.substr(start, end - start));
-      for (char& c : token.normalized)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      token.folded = token.normalized;
-      token.stopword = stopwords_.count(token.normalized) > 0;
-      out.push_back(std::move(token));
-    });
-    return;
-  }
-  UErrorCode status = U_ZERO_ERROR;
-  UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
-  if (U_FAILURE(status)) return;
-  icu::BreakIterator& bi = *icu_->breaker;
-  bi.setText(ut, status);
-  if (U_FAILURE(status)) {
-    utext_close(ut);
-    return;
-  }
-  int32_t start = bi.first();
-  for (int32_t end = bi.next(); end != icu::BreakIterator::DONE; start = end, end = bi.next()) {
-    if (bi.getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;  // spaces, punctuation
-    std::string_view word = text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(end - start));
-    if (word.size() > kMaxWordBytes) continue;
+  spans_.clear();
+  word_spans(text, spans_);
+  for (const auto& [begin, end] : spans_) {
     Token token;
-    token.begin = static_cast<std::size_t>(start);
-    token.end = static_cast<std::size_t>(end);
-    normalize_word(word, token.normalized, token.folded);
-    if (token.normalized.empty()) continue;
-    token.stopword = stopwords_.count(token.normalized) || stopwords_.count(token.folded);
-    out.push_back(std::move(token));
+    token.begin = begin;
+    token.end = end;
+    if (normalize(text.substr(begin, end - begin), token)) out.push_back(std::move(token));
   }
-  // Detach the iterator from `ut` before closing it.
-  bi.setText(icu::UnicodeString());
-  utext_close(ut);
 }
 
 namespace {
@@ -254,7 +174,8 @@ bool replace_suffix(std::string& word, std::string_view suffix, std::string_view
 // "devoluçã", so a plural never finds its singular; make the nasal plurals singular first.
 // The accent-free forms ("devolucoes") follow the same rule.
 void portuguese_singular(std::string& word) {
-  replace_suffix(word, "\xC3\xB5es", "\xC3\xA3o") || replace_suffix(word, "\xC3\xA3es", "\xC3\xA3o") ||
+  // u8"" would be char8_t in C++20; "\xC3\xB5" "es" keeps the 'e' out of the hex escape.
+  replace_suffix(word, "\xC3\xB5" "es", "\xC3\xA3o") || replace_suffix(word, "\xC3\xA3" "es", "\xC3\xA3o") ||
       replace_suffix(word, "\xC3\xA3os", "\xC3\xA3o") || replace_suffix(word, "oes", "ao");
 }
 

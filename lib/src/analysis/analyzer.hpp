@@ -11,6 +11,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "analysis/word_segmenter.hpp"
+
 namespace helpmark::analysis {
 
 /// One word of a text.
@@ -47,14 +49,21 @@ class Analyzer {
   /// Splits `text` into words (punctuation and spaces dropped), appending to `out`.
   void tokenize(std::string_view text, std::vector<Token>& out);
 
+  /// The words tokenize() looks at, as spans only, for callers that normalise just the few
+  /// they need (snippets). A span may still normalise to nothing: see normalize().
+  void word_spans(std::string_view text, std::vector<WordSpan>& out);
+  /// Fills `token`'s normalized, folded and stopword fields from `word` as tokenize() does;
+  /// false when nothing is left of it (tokenize() drops such words).
+  bool normalize(std::string_view word, Token& token);
+
   /// The stemmed, folded index terms of a token, without prefix: one or two of them (the stem
   /// of the accented and of the accent-free form, when they differ), appended to `out`.
   void stems(const Token& token, std::vector<std::string>& out);
 
  private:
-  class Icu;
   std::string locale_;
-  std::unique_ptr<Icu> icu_;
+  std::unique_ptr<WordSegmenter> segmenter_;
+  std::vector<WordSpan> spans_;  ///< tokenize()'s scratch space.
   Xapian::Stem stemmer_;
   bool has_stemmer_ = false;
   bool portuguese_ = false;  ///< Plurals in -ões/-ães/-ãos are made singular before stemming.

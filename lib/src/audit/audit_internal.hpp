@@ -40,30 +40,6 @@ constexpr std::size_t kMinDuplicateShingles = 8;
 void minhash_shingles(const std::vector<std::uint64_t>& set, std::vector<std::uint64_t>& signature);
 void minhash_title(const std::vector<std::uint64_t>& set, std::vector<std::uint64_t>& signature);
 
-/// Words of a text as ICU's word break iterator for a locale finds them (segments with a word
-/// rule status), as byte offsets. For ASCII text it applies the same rules without ICU, which is
-/// several times faster, when a probe of every rule shows they agree for that locale.
-/// Thread-compatible: one per thread.
-class WordSegmenter {
- public:
-  explicit WordSegmenter(const std::string& locale);
-  ~WordSegmenter();
-  WordSegmenter(const WordSegmenter&) = delete;
-  WordSegmenter& operator=(const WordSegmenter&) = delete;
-
-  /// Appends the [begin, end) byte offsets of each word of `text` (UTF-8) to `out`.
-  void words(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>>& out);
-  /// The same, always with ICU.
-  void words_with_icu(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>>& out);
-  /// Whether ASCII text skips ICU for this locale.
-  bool ascii_rules() const { return ascii_rules_; }
-
- private:
-  struct Icu;
-  std::unique_ptr<Icu> icu_;
-  bool ascii_rules_ = false;
-};
-
 class Context {
  public:
   Context(const ArticleSet& set, const Taxonomy& taxonomy, const AuditOptions& options,

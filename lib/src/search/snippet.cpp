@@ -1,5 +1,6 @@
 #include "search/snippet.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 #include <vector>
 
@@ -21,34 +22,63 @@ std::string make_snippet(std::string_view text, const std::set<std::string>& que
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
     text = text.substr(0, cut);
   }
-  std::vector<analysis::Token> tokens;
-  tokens.reserve(text.size() / 5);  // about one word every 5-6 bytes: no regrowth
-  analyzer.tokenize(text, tokens);
-  if (tokens.empty()) return text::html_escape(text.substr(0, 200));
-
-  // Stemming every word is the expensive part. Snowball changes only the ends of words, so a
-  // word can match only if it starts like a query stem: check that first, stem only those, and
-  // decide once per distinct word.
+  // Only words that can match are normalised and stemmed: tokenising the whole text would cost
+  // more than the match. Snowball changes only the ends of words, so a word can match only if
+  // its folded form starts like a query stem; an ASCII word's folded form is itself in lower
+  // case, so most words are ruled out without normalising them. Each distinct word is decided
+  // once.
+  std::vector<analysis::WordSpan> spans;
+  spans.reserve(text.size() / 5);  // about one word every 5-6 bytes: no regrowth
+  analyzer.word_spans(text, spans);
   std::set<std::string_view> starts;
   for (const auto& s : query_stems) starts.insert(std::string_view(s).substr(0, kPrefixBytes));
-  std::vector<char> matched(tokens.size(), 0);
-  std::unordered_map<std::string, char> decided;
+  auto may_match = [&](std::string_view folded) {
+    return starts.count(folded.substr(0, kPrefixBytes)) ||
+           (folded.size() < kPrefixBytes && query_stems.count(std::string(folded)));
+  };
+  struct Word {
+    std::size_t begin, end;
+    std::string_view folded;  ///< Empty unless the word matches; points into `decided`.
+  };
+  std::vector<Word> tokens;
+  tokens.reserve(spans.size());
+  // Normalized word -> its folded form if it matches a query stem, else "".
+  std::unordered_map<std::string, std::string> decided;
+  analysis::Token token;
   std::vector<std::string> stems;
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (tokens[i].stopword) continue;
-    const std::string_view folded = tokens[i].folded;
-    if (!starts.count(folded.substr(0, kPrefixBytes)) &&
-        !(folded.size() < kPrefixBytes && query_stems.count(std::string(folded))))
-      continue;
-    auto [it, fresh] = decided.try_emplace(tokens[i].normalized, 0);
-    if (fresh) {
-      stems.clear();
-      analyzer.stems(tokens[i], stems);
-      for (const auto& s : stems)
-        if (query_stems.count(s)) it->second = 1;
+  for (const auto& [begin, end] : spans) {
+    const std::string_view word = text.substr(begin, end - begin);
+    Word w{begin, end, {}};
+    const bool ascii = analysis::is_ascii(word);
+    if (ascii) {
+      char head[kPrefixBytes];
+      const std::size_t n = std::min(word.size(), kPrefixBytes);
+      for (std::size_t k = 0; k < n; ++k) head[k] = (word[k] >= 'A' && word[k] <= 'Z') ? static_cast<char>(word[k] - 'A' + 'a') : word[k];
+      if (!may_match(std::string_view(head, n))) {
+        tokens.push_back(w);
+        continue;
+      }
     }
-    matched[i] = it->second;
+    if (!analyzer.normalize(word, token)) continue;  // tokenize() drops it too
+    if (!ascii && !may_match(token.folded)) {
+      tokens.push_back(w);
+      continue;
+    }
+    if (!token.stopword) {
+      auto [it, fresh] = decided.try_emplace(token.normalized);
+      if (fresh) {
+        stems.clear();
+        analyzer.stems(token, stems);
+        for (const auto& st : stems)
+          if (query_stems.count(st)) it->second = token.folded;
+      }
+      w.folded = it->second;
+    }
+    tokens.push_back(w);
   }
+  if (tokens.empty()) return text::html_escape(text.substr(0, 200));
+  std::vector<char> matched(tokens.size(), 0);
+  for (std::size_t i = 0; i < tokens.size(); ++i) matched[i] = !tokens[i].folded.empty();
 
   // The window with the most distinct matched words wins; earlier windows win ties. A sliding
   // window with counts keeps this linear in the text's length.

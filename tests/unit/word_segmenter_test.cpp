@@ -1,14 +1,15 @@
-// The audit's word segmentation: ICU's word break rules, and the same rules without ICU for
-// ASCII text, which must find exactly the words ICU finds.
+// Word segmentation (search and audit alike): ICU's word break rules, and the same rules
+// without ICU for ASCII text, which must find exactly the words ICU finds.
 #include <doctest/doctest.h>
 
 #include <random>
 
-#include "audit/audit_internal.hpp"
+#include "analysis/analyzer.hpp"
+#include "analysis/word_segmenter.hpp"
 #include "audit_test_util.hpp"
 
-using helpmark::audit::WordSegmenter;
-using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
+using helpmark::analysis::WordSegmenter;
+using Spans = std::vector<helpmark::analysis::WordSpan>;
 
 namespace {
 
@@ -22,7 +23,7 @@ void check_same_words(WordSegmenter& segmenter, std::string_view text) {
 
 }  // namespace
 
-TEST_SUITE("audit/text") {
+TEST_SUITE("analysis/words") {
   TEST_CASE("ASCII words found without ICU are the words ICU finds, in every shipped locale") {
     std::mt19937_64 rng(20261123);
     const std::string alphabet = "abZ@09._',;: -!\"\n\t#$()/?";
@@ -64,5 +65,34 @@ TEST_SUITE("audit/text") {
     Spans words;
     swedish.words("a:b", words);
     CHECK(words == Spans{{0, 3}});
+  }
+
+  TEST_CASE("the Analyzer's tokens are the segmenter's words, normalised") {
+    helpmark::analysis::Analyzer analyzer("en");
+    std::vector<helpmark::analysis::Token> tokens;
+    const std::string text = "Email help@example.com: RE-SEND the Code, e.g. 1,000.50 times";
+    analyzer.tokenize(text, tokens);
+    std::vector<std::string> words;
+    for (const auto& t : tokens) words.push_back(t.normalized);
+    // '@' is a letter and ':' joins nothing (ICU's root rules), as in text ICU segments.
+    CHECK(words == std::vector<std::string>{"email", "help@example.com", "re", "send", "the", "code", "e.g", "1,000.50", "times"});
+    Spans spans;
+    analyzer.word_spans(text, spans);
+    REQUIRE(spans.size() == tokens.size());
+    for (std::size_t i = 0; i < spans.size(); ++i) CHECK(spans[i] == Spans::value_type{tokens[i].begin, tokens[i].end});
+    helpmark::analysis::Token the;
+    CHECK(analyzer.normalize("The", the));
+    CHECK(the.stopword);
+    CHECK(the.folded == "the");
+  }
+
+  TEST_CASE("words longer than 64 bytes are not words") {
+    helpmark::analysis::Analyzer analyzer("en");
+    std::vector<helpmark::analysis::Token> tokens;
+    analyzer.tokenize("ok " + std::string(65, 'a') + " fine " + std::string(64, 'b'), tokens);
+    REQUIRE(tokens.size() == 3);
+    CHECK(tokens[0].normalized == "ok");
+    CHECK(tokens[1].normalized == "fine");
+    CHECK(tokens[2].normalized.size() == 64);
   }
 }
