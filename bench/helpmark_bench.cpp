@@ -5,7 +5,8 @@
 //   helpmark_bench build   --data DIR --index DIR [--runs N]    full builds into an empty DIR
 //   helpmark_bench reindex --data DIR --index DIR [--runs N]    one changed article, and none
 //   helpmark_bench query   --data DIR --index DIR [--runs N]    search (layers on and off, 1 and
-//                                                               2 threads), suggest, answer, RSS
+//                          [--only search]                      2 threads), suggest, answer, RSS;
+//                                                               --only search: layers on, 1 thread
 //   helpmark_bench cold    --data DIR --index DIR               open + first query, this process
 //
 // Every search asks for exact facet counts (journey, subtopic, locale) and makes snippets, as
@@ -217,6 +218,7 @@ int cmd_query(const bench::Args& args) {
   out["search_rss_mib"] = bench::peak_rss_mib();
   std::fprintf(stderr, "helpmark search (layers on): p50 %.3f ms p99 %.3f ms\n",
                out["search"]["p50_ms"].get<double>(), out["search"]["p99_ms"].get<double>());
+  if (args.get("only") == "search") return bench::emit(out);  // for profiling one change
   out["search_layers_off"] = search_phase(index, queries, false, runs);
   std::vector<double> qps1, qps2;
   for (int i = 0; i < runs; ++i) {

@@ -25,6 +25,12 @@ FacetTable FacetTable::build(const Xapian::Database& db) {
   }
   t.group_has_several_.resize(group_sizes.size());
   for (std::size_t g = 0; g < group_sizes.size(); ++g) t.group_has_several_[g] = group_sizes[g] > 1;
+  t.member_begin_.assign(group_sizes.size() + 1, 0);
+  for (std::size_t g = 0; g < group_sizes.size(); ++g) t.member_begin_[g + 1] = t.member_begin_[g] + group_sizes[g];
+  t.members_.resize(t.member_begin_.back());
+  std::vector<std::uint32_t> filled(t.member_begin_.begin(), t.member_begin_.end() - 1);
+  for (Xapian::docid id = 1; id < t.group_of_.size(); ++id)
+    if (t.group_of_[id] != kNoGroup) t.members_[filled[t.group_of_[id]]++] = id;
 
   // Records in docid order (the value stream's order), so each document's are contiguous.
   std::unordered_map<std::string, std::uint32_t> record_ids;
@@ -55,6 +61,22 @@ FacetTable FacetTable::build(const Xapian::Database& db) {
 std::pair<const std::uint32_t*, const std::uint32_t*> FacetTable::records_of(Xapian::docid id) const {
   if (id == 0 || id + 1 >= record_begin_.size()) return {nullptr, nullptr};
   return {records_.data() + record_begin_[id], records_.data() + record_begin_[id + 1]};
+}
+
+std::string_view FacetTable::value_of(Xapian::docid id, std::string_view field) const {
+  auto [begin, end] = records_of(id);
+  for (const std::uint32_t* r = begin; r != end; ++r)
+    if (record_field_[*r] == field) return record_value_[*r];
+  return {};
+}
+
+bool FacetTable::has_any(Xapian::docid id, std::string_view field, const std::vector<std::string>& values) const {
+  if (values.empty()) return true;
+  auto [begin, end] = records_of(id);
+  for (const std::uint32_t* r = begin; r != end; ++r)
+    if (record_field_[*r] == field && std::find(values.begin(), values.end(), record_value_[*r]) != values.end())
+      return true;
+  return false;
 }
 
 FacetSpy::FacetSpy(const FacetTable& table, const std::set<std::string>& fields)

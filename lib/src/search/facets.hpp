@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -32,6 +33,15 @@ class FacetTable {
   /// The record ids of a document: [begin, end) of records().
   std::pair<const std::uint32_t*, const std::uint32_t*> records_of(Xapian::docid id) const;
   const std::string& field(std::uint32_t record) const { return record_field_[record]; }
+  /// The documents of a group, in docid order.
+  std::pair<const Xapian::docid*, const Xapian::docid*> members(std::uint32_t group) const {
+    return {members_.data() + member_begin_[group], members_.data() + member_begin_[group + 1]};
+  }
+  /// The document's first value of `field` ("locale"), or "".
+  std::string_view value_of(Xapian::docid id, std::string_view field) const;
+  /// Whether the document has one of `values` in `field`; true when `values` is empty (no
+  /// filter), as a search filter on that field would decide.
+  bool has_any(Xapian::docid id, std::string_view field, const std::vector<std::string>& values) const;
   const std::string& value(std::uint32_t record) const { return record_value_[record]; }
 
   static constexpr std::uint32_t kNoGroup = 0xffffffffu;
@@ -40,6 +50,8 @@ class FacetTable {
   Xapian::rev revision_ = 0;
   std::vector<std::uint32_t> group_of_;        // by docid
   std::vector<bool> group_has_several_;        // by group: more than one translation
+  std::vector<std::uint32_t> member_begin_;    // by group, into members_; one past the last too
+  std::vector<Xapian::docid> members_;
   std::vector<std::uint32_t> record_begin_;    // by docid, into records_; one past the last docid too
   std::vector<std::uint32_t> records_;
   std::vector<std::string> record_field_;      // by record id

@@ -24,29 +24,6 @@ Xapian::Query or_terms(std::string_view prefix, const std::vector<std::string>& 
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
-// Whether the document has one of the prefixed terms (an empty list: no constraint).
-bool has_any_term(const Xapian::Document& doc, std::string_view prefix, const std::vector<std::string>& values) {
-  if (values.empty()) return true;
-  for (const auto& v : values) {
-    const std::string term = std::string(prefix) + v;
-    Xapian::TermIterator t = doc.termlist_begin();
-    t.skip_to(term);
-    if (t != doc.termlist_end() && *t == term) return true;
-  }
-  return false;
-}
-
-// The locale and status of a document, read from its facet value without decoding its data.
-std::pair<std::string, std::string> locale_and_status(const Xapian::Document& doc) {
-  const std::string facets = doc.get_value(schema::kSlotFacets);
-  std::string locale, status;
-  for (const auto& record : text::split(facets, '\x1e')) {
-    if (record.starts_with("locale\x1f")) locale = record.substr(7);
-    else if (record.starts_with("status\x1f")) status = record.substr(7);
-  }
-  return {locale, status};
-}
-
 }  // namespace
 
 Status check_query_text(const std::string& text) {
@@ -230,11 +207,10 @@ Ranked Index::Impl::rank_once(Handle& handle, Snapshot& snapshot, const RankRequ
 
   struct Run {
     Xapian::MSet mset;
-    std::unique_ptr<search::FacetSpy> spy;
     double top = 0;
   };
-  const Xapian::doccount doccount = handle.db.get_doccount();
-  const search::FacetTable& facets = handle.facet_table();
+  // Ranking asks Xapian for the top results only, so it can skip documents that cannot reach
+  // them; the exact total and facet counts come from a second pass below.
   auto run = [&](const search::PreparedQuery& prepared, Xapian::Enquire& enquire) {
     Run r;
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, prepared.query, filter));
@@ -248,12 +224,8 @@ Ranked Index::Impl::rank_once(Handle& handle, Snapshot& snapshot, const RankRequ
     if (prepared.browse) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
     // Translations of one article are one result: collapse on the translation group.
     enquire.set_collapse_key(schema::kSlotGroup);
-    r.spy = std::make_unique<search::FacetSpy>(facets, std::set<std::string>(request.facets.begin(), request.facets.end()));
-    enquire.clear_matchspies();
-    enquire.add_matchspy(r.spy.get());
-    // Visiting every match makes the total and the facet counts exact.
     r.mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                              static_cast<Xapian::doccount>(request.limit), doccount);
+                              static_cast<Xapian::doccount>(request.limit), Xapian::doccount(0));
     r.top = r.mset.empty() ? 0 : r.mset.begin().get_weight();
     return r;
   };
@@ -278,36 +250,57 @@ Ranked Index::Impl::rank_once(Handle& handle, Snapshot& snapshot, const RankRequ
       }
     }
   }
-  ranked.total = result.spy->groups();
+
+  // The exact total and facet counts: one pass over every match of the chosen query, without
+  // weights (BoolWeight) or collapsing (the spy counts each translation group once itself).
+  // Cheaper than making the ranking pass visit every match: about 20% of search CPU at 10k.
+  {
+    search::FacetSpy spy(handle.facet_table(), std::set<std::string>(request.facets.begin(), request.facets.end()));
+    Xapian::Enquire counter(handle.db);
+    counter.set_query(Xapian::Query(Xapian::Query::OP_FILTER, prepared.query, filter));
+    counter.set_weighting_scheme(Xapian::BoolWeight());
+    counter.add_matchspy(&spy);
+    (void)counter.get_mset(0, 0, handle.db.get_doccount());
+    ranked.total = spy.groups();
+    ranked.facets = spy.result();
+  }
   ranked.max_possible = result.mset.get_max_possible();
-  ranked.facets = result.spy->result();
 
   for (auto it = result.mset.begin(); it != result.mset.end(); ++it) {
     RankedHit hit;
     hit.weight = it.get_weight();
     Xapian::Document doc = it.get_document();
     // Show the translation in the best locale of the chain, whichever translation matched.
+    // The facet table knows each translation's locale, status and filter fields: no document
+    // is read to decide.
     if (ranked.chain.size() > 1 || request.locale.empty()) {
-      const std::string group_term = std::string(schema::kGroup) + doc.get_value(schema::kSlotGroup);
-      auto rank_of = [&](const std::string& locale) {
-        auto pos = std::find(ranked.chain.begin(), ranked.chain.end(), locale);
-        return pos == ranked.chain.end() ? ranked.chain.size() : static_cast<std::size_t>(pos - ranked.chain.begin());
-      };
-      std::size_t best = rank_of(locale_and_status(doc).first);
-      for (auto p = handle.db.postlist_begin(group_term); best > 0 && p != handle.db.postlist_end(group_term); ++p) {
-        if (*p == *it) continue;
-        Xapian::Document other = handle.db.get_document(*p);
-        auto [locale, status] = locale_and_status(other);
-        if (std::find(statuses.begin(), statuses.end(), status) == statuses.end()) continue;
-        if (!f.locales.empty() && std::find(f.locales.begin(), f.locales.end(), locale) == f.locales.end()) continue;
-        // Translations may differ in tags, audience or sub-topic: show one only if it matches too.
-        if (!has_any_term(other, schema::kJourney, f.journeys) || !has_any_term(other, schema::kSubtopic, f.subtopics) ||
-            !has_any_term(other, schema::kAudience, f.audiences) || !has_any_term(other, schema::kTag, f.tags))
-          continue;
-        if (std::size_t r = rank_of(locale); r < best) {
-          best = r;
-          doc = other;
+      const search::FacetTable& table = handle.facet_table();
+      const Xapian::docid matched = *it;
+      const std::uint32_t group = table.group_of(matched);
+      if (group != search::FacetTable::kNoGroup && table.group_has_several(group)) {
+        auto rank_of = [&](std::string_view locale) {
+          auto pos = std::find(ranked.chain.begin(), ranked.chain.end(), locale);
+          return pos == ranked.chain.end() ? ranked.chain.size() : static_cast<std::size_t>(pos - ranked.chain.begin());
+        };
+        std::size_t best = rank_of(table.value_of(matched, "locale"));
+        Xapian::docid best_id = matched;
+        auto [first, last] = table.members(group);
+        for (const Xapian::docid* other = first; best > 0 && other != last; ++other) {
+          if (*other == matched) continue;
+          const std::string_view status = table.value_of(*other, "status");
+          if (std::find(statuses.begin(), statuses.end(), status) == statuses.end()) continue;
+          // Translations may differ in tags, audience or sub-topic: show one only if it matches
+          // every filter too.
+          if (!table.has_any(*other, "locale", f.locales) || !table.has_any(*other, "journey", f.journeys) ||
+              !table.has_any(*other, "subtopic", f.subtopics) || !table.has_any(*other, "audience", f.audiences) ||
+              !table.has_any(*other, "tags", f.tags))
+            continue;
+          if (std::size_t r = rank_of(table.value_of(*other, "locale")); r < best) {
+            best = r;
+            best_id = *other;
+          }
         }
+        if (best_id != matched) doc = handle.db.get_document(best_id);
       }
     }
     const std::string data = doc.get_data();
