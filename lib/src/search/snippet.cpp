@@ -60,8 +60,11 @@ std::string make_snippet(std::string_view text, const std::set<std::string>& que
   for (const auto& [begin, end] : spans) {
     const std::string_view word = text.substr(begin, end - begin);
     Word w{begin, end, {}};
-    const bool ascii = text_is_ascii || analysis::is_ascii(word);
-    if (ascii) {
+    // A word whose first kPrefixBytes bytes are ASCII folds them to lower case whatever
+    // follows (NFKC leaves ASCII letters alone; a combining mark composed onto the last one is
+    // stripped again when folding), so its folded prefix is known without normalising it.
+    const bool ascii_head = text_is_ascii || analysis::is_ascii(word.substr(0, kPrefixBytes));
+    if (ascii_head && (word.size() >= kPrefixBytes || text_is_ascii || analysis::is_ascii(word))) {
       char head[kPrefixBytes];
       const std::size_t n = std::min(word.size(), kPrefixBytes);
       for (std::size_t k = 0; k < n; ++k) head[k] = (word[k] >= 'A' && word[k] <= 'Z') ? static_cast<char>(word[k] - 'A' + 'a') : word[k];
@@ -69,11 +72,13 @@ std::string make_snippet(std::string_view text, const std::set<std::string>& que
         tokens.push_back(w);
         continue;
       }
-    }
-    if (!analyzer.normalize(word, token)) continue;  // tokenize() drops it too
-    if (!ascii && !may_match(token.folded)) {
-      tokens.push_back(w);
-      continue;
+      if (!analyzer.normalize(word, token)) continue;
+    } else {
+      if (!analyzer.normalize(word, token)) continue;  // tokenize() drops it too
+      if (!may_match(token.folded)) {
+        tokens.push_back(w);
+        continue;
+      }
     }
     if (!token.stopword) {
       auto [it, fresh] = decided.try_emplace(token.normalized);
