@@ -59,6 +59,7 @@ Xapian::Document DocumentBuilder::build(const Article& a) {
   std::string phrases = a.title;
   for (const auto& q : a.questions) phrases += "\n" + q;
   doc.add_value(schema::kSlotPhrases, phrases);
+  doc.add_value(schema::kSlotArticle, schema::encode_stored_article(a));
   doc.set_data(schema::encode_document_data(a));
   return doc;
 }

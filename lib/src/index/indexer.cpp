@@ -104,7 +104,7 @@ Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report
     };
     auto forget = [&](Xapian::docid docid) {
       if (rebuild) return;
-      Article old = schema::decode_article(schema::split_document_data(db.get_document(docid).get_data()).article);
+      Article old = schema::stored_article(db.get_document(docid));
       builder.build(old);
       vocabulary(old.locale).remove_document(builder.words());
     };

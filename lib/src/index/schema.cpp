@@ -1,7 +1,13 @@
 #include "index/schema.hpp"
 
+#include <zlib.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "util/text.hpp"
 
 namespace helpmark::schema {
 
@@ -96,28 +102,77 @@ std::string encode_article(const Article& a) {
 }
 
 std::string encode_document_data(const Article& a) {
-  std::string snippet = snippet_source(a);
+  std::string snippet(text::utf8_prefix(snippet_source(a), kSnippetSourceBytes));
   snippet.erase(std::remove(snippet.begin(), snippet.end(), '\0'), snippet.end());
   std::string out = encode_hit(a);
   out += '\0';
   out += snippet;
-  out += '\0';
-  out += encode_article(a);
   return out;
 }
 
 DocumentData split_document_data(std::string_view data) {
   DocumentData d;
-  std::size_t first = data.find('\0');
-  std::size_t second = first == std::string_view::npos ? first : data.find('\0', first + 1);
-  if (second == std::string_view::npos) {
-    d.article = data;
-    return d;
-  }
-  d.hit = data.substr(0, first);
-  d.snippet = data.substr(first + 1, second - first - 1);
-  d.article = data.substr(second + 1);
+  const std::size_t nul = data.find('\0');
+  d.hit = data.substr(0, nul);
+  if (nul != std::string_view::npos) d.snippet = data.substr(nul + 1);
   return d;
+}
+
+namespace {
+
+// The snippet text doubles as the deflate dictionary of the stored article: the article repeats
+// it, and a search result must not pay for decompressing the article, so the two are stored
+// apart (document data and a value slot) yet compressed as if together.
+std::string snippet_dictionary(const Article& a) {
+  return std::string(split_document_data(encode_document_data(a)).snippet);
+}
+
+}  // namespace
+
+std::string encode_stored_article(const Article& a) {
+  const std::string json_text = encode_article(a);
+  const std::string dictionary = snippet_dictionary(a);
+  z_stream z{};
+  if (deflateInit(&z, Z_DEFAULT_COMPRESSION) != Z_OK) throw std::runtime_error("zlib: deflateInit failed");
+  std::string out(4 + deflateBound(&z, static_cast<uLong>(json_text.size())), '\0');
+  const auto n = static_cast<std::uint32_t>(json_text.size());
+  for (int k = 0; k < 4; ++k) out[static_cast<std::size_t>(k)] = static_cast<char>((n >> (8 * k)) & 0xFF);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(json_text.data()));
+  z.avail_in = static_cast<uInt>(json_text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data() + 4);
+  z.avail_out = static_cast<uInt>(out.size() - 4);
+  const bool ok = (dictionary.empty() || deflateSetDictionary(&z, reinterpret_cast<const Bytef*>(dictionary.data()),
+                                                              static_cast<uInt>(dictionary.size())) == Z_OK) &&
+                  deflate(&z, Z_FINISH) == Z_STREAM_END;
+  out.resize(4 + z.total_out);
+  deflateEnd(&z);
+  if (!ok) throw std::runtime_error("zlib: cannot compress article " + a.id);
+  return out;
+}
+
+Article stored_article(const Xapian::Document& doc) {
+  const std::string stored = doc.get_value(kSlotArticle);
+  if (stored.size() < 4) throw std::runtime_error("the index has no stored article for a document; rebuild it");
+  std::uint32_t n = 0;
+  for (int k = 0; k < 4; ++k) n |= static_cast<std::uint32_t>(static_cast<unsigned char>(stored[static_cast<std::size_t>(k)])) << (8 * k);
+  std::string json_text(n, '\0');
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) throw std::runtime_error("zlib: inflateInit failed");
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(stored.data() + 4));
+  z.avail_in = static_cast<uInt>(stored.size() - 4);
+  z.next_out = reinterpret_cast<Bytef*>(json_text.data());
+  z.avail_out = n;
+  int rc = inflate(&z, Z_FINISH);
+  if (rc == Z_NEED_DICT) {
+    const std::string data = doc.get_data();
+    const std::string_view dictionary = split_document_data(data).snippet;
+    rc = inflateSetDictionary(&z, reinterpret_cast<const Bytef*>(dictionary.data()), static_cast<uInt>(dictionary.size()));
+    if (rc == Z_OK) rc = inflate(&z, Z_FINISH);
+  }
+  const bool ok = rc == Z_STREAM_END && z.total_out == n;
+  inflateEnd(&z);
+  if (!ok) throw std::runtime_error("a stored article in the index is corrupt; rebuild the index");
+  return decode_article(json_text);
 }
 
 namespace {

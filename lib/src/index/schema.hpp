@@ -13,7 +13,7 @@
 namespace helpmark::schema {
 
 /// Bumped when the index format changes; an index of another version is rebuilt in full.
-inline constexpr const char* kVersion = "3";
+inline constexpr const char* kVersion = "4";
 
 // Metadata keys.
 inline constexpr const char* kMetaSchema = "helpmark.schema";
@@ -48,6 +48,7 @@ enum Slot : Xapian::valueno {
   kSlotPath = 2,    ///< Relative path of the source file.
   kSlotGroup = 3,   ///< Translation group: translation_of, else the id.
   kSlotPhrases = 4, ///< Title and questions, one a line: what autocomplete offers.
+  kSlotArticle = 5, ///< The whole article, see encode_stored_article().
 
 };
 
@@ -75,15 +76,25 @@ std::string snippet_source(const Article& article);
 std::string encode_article(const Article& article);
 Article decode_article(std::string_view json);
 
-/// A document's data: the hit fields, the snippet text and the whole article, NUL-separated so
-/// a search result decodes only the small part it needs. (Large text lives in the data, not in
-/// value slots: values are read in chunks shared with other documents.)
+/// Snippets are cut from at most this many bytes of an article's start (the stored snippet
+/// text is no longer).
+inline constexpr std::size_t kSnippetSourceBytes = 8192;
+
+/// A document's data: the hit fields and the snippet text (its first kSnippetSourceBytes),
+/// NUL-separated: all a search result reads, kept small because Xapian decompresses a
+/// document's data whole for every hit.
 std::string encode_document_data(const Article& article);
 struct DocumentData {
   std::string_view hit;      ///< encode_hit()
-  std::string_view snippet;  ///< snippet_source()
-  std::string_view article;  ///< encode_article()
+  std::string_view snippet;  ///< snippet_source(), cut
 };
 DocumentData split_document_data(std::string_view data);
+
+/// The whole article for `show`, answers and re-indexing, in its own value slot
+/// (kSlotArticle) so that search results do not decompress it: encode_article()'s JSON,
+/// deflated (zlib), after its length as 4 bytes, little-endian.
+std::string encode_stored_article(const Article& article);
+/// Throws std::runtime_error when the slot is missing or corrupt (rebuild the index).
+Article stored_article(const Xapian::Document& doc);
 
 }  // namespace helpmark::schema

@@ -92,7 +92,7 @@ Result<Answer> Index::Impl::answer(const std::string& question, const std::strin
     return f;
   };
 
-  const Article best = schema::decode_article(schema::split_document_data(handle->db.get_document(ranked.hits[0].docid).get_data()).article);
+  const Article best = schema::stored_article(handle->db.get_document(ranked.hits[0].docid));
   answer.found = true;
   answer.explanation.features = features_of(0, &answer.explanation);
   answer.confidence = search::predict(model, answer.explanation.features);

@@ -365,7 +365,7 @@ Result<Article> Index::Impl::get(const std::string& id) {
   auto p = handle->db.postlist_begin(term);
   if (p == handle->db.postlist_end(term))
     return Status(ErrorCode::kNotFound, "no article with id '" + id + "' in the index");
-  return schema::decode_article(schema::split_document_data(handle->db.get_document(*p).get_data()).article);
+  return schema::stored_article(handle->db.get_document(*p));
 }
 
 std::size_t Index::Impl::size() {

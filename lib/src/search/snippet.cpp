@@ -5,24 +5,20 @@
 #include <unordered_map>
 #include <vector>
 
+#include "index/schema.hpp"
 #include "util/text.hpp"
 
 namespace helpmark::search {
 
 namespace {
 constexpr std::size_t kPrefixBytes = 3;
-// Snippets come from the start of long articles: scanning all of a very long text would cost
-// more than the whole match.
-constexpr std::size_t kMaxScannedBytes = 8192;
 }  // namespace
 
 std::string make_snippet(std::string_view text, const std::set<std::string>& query_stems,
                          analysis::Analyzer& analyzer, std::size_t max_words) {
-  if (text.size() > kMaxScannedBytes) {
-    std::size_t cut = kMaxScannedBytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
-    text = text.substr(0, cut);
-  }
+  // Snippets come from the start of long articles: scanning all of a very long text would cost
+  // more than the whole match (the index stores no more than this).
+  text = text::utf8_prefix(text, schema::kSnippetSourceBytes);
   // Only words that can match are normalised and stemmed: tokenising the whole text would cost
   // more than the match. Snowball changes only the ends of words, so a word can match only if
   // its folded form starts like a query stem; an ASCII word's folded form is itself in lower

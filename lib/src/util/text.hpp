@@ -11,6 +11,9 @@ namespace helpmark::text {
 /// Byte offset of the first invalid UTF-8 sequence, or npos when `s` is valid UTF-8.
 std::size_t find_invalid_utf8(std::string_view s);
 
+/// The longest prefix of `s` of at most `max_bytes` that does not cut a UTF-8 sequence.
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
+
 /// 1-based line number of byte `offset` in `s`.
 int line_of_offset(std::string_view s, std::size_t offset);
 

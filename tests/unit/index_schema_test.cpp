@@ -1,0 +1,83 @@
+// The stored form of an article: document data small enough for every search hit, the whole
+// article in its own compressed value slot.
+#include <doctest/doctest.h>
+
+#include <xapian.h>
+
+#include "helpmark/article.hpp"
+#include "helpmark/taxonomy.hpp"
+#include "index/schema.hpp"
+#include "test_util.hpp"
+#include "util/text.hpp"
+
+using namespace helpmark;
+
+namespace {
+
+Article long_article() {
+  auto taxonomy = Taxonomy::load(hmtest::kSourceDir / "taxonomy");
+  REQUIRE(taxonomy.ok());
+  std::string body = "Refunds reach the card you paid with.\n\n## Steps\n\n";
+  // Over kSnippetSourceBytes, with two-byte characters so a cut could split one.
+  for (int i = 0; i < 400; ++i) body += "1. Ouvrez la page « Remboursé » numéro " + std::to_string(i) + " et vérifiez.\n";
+  body += "\n## Troubleshooting\n\nThe last words: zebra quartz.\n";
+  std::vector<Diagnostic> diagnostics;
+  auto a = parse_article(hmtest::md("id: long\ntitle: Long refunds\njourney: payments\n", body), "en/payments/long.md",
+                         taxonomy.value(), diagnostics);
+  REQUIRE(a.has_value());
+  return *a;
+}
+
+}  // namespace
+
+TEST_SUITE("index/schema") {
+  TEST_CASE("document data holds the hit and at most kSnippetSourceBytes of valid UTF-8 snippet text") {
+    const Article a = long_article();
+    REQUIRE(schema::snippet_source(a).size() > schema::kSnippetSourceBytes);
+    const std::string data = schema::encode_document_data(a);
+    const auto parts = schema::split_document_data(data);
+    CHECK(schema::decode_hit(parts.hit).id == "long");
+    CHECK(parts.snippet.size() <= schema::kSnippetSourceBytes);
+    CHECK(parts.snippet.size() > schema::kSnippetSourceBytes - 4);
+    CHECK(text::find_invalid_utf8(parts.snippet) == std::string::npos);
+    CHECK(parts.snippet.find("zebra") == std::string_view::npos);  // beyond the cut
+  }
+
+  TEST_CASE("the stored article comes back whole, beyond the snippet's cut too") {
+    const Article a = long_article();
+    Xapian::Document doc;
+    doc.set_data(schema::encode_document_data(a));
+    doc.add_value(schema::kSlotArticle, schema::encode_stored_article(a));
+    // Compressed against the snippet text: much smaller than the JSON.
+    CHECK(doc.get_value(schema::kSlotArticle).size() * 4 < schema::encode_article(a).size());
+    const Article back = schema::stored_article(doc);
+    CHECK(back.id == a.id);
+    CHECK(back.title == a.title);
+    REQUIRE(back.sections.size() == a.sections.size());
+    for (std::size_t i = 0; i < a.sections.size(); ++i) {
+      CHECK(back.sections[i].text == a.sections[i].text);
+      CHECK(back.sections[i].markdown == a.sections[i].markdown);
+    }
+    CHECK(back.sections.back().text.find("zebra quartz") != std::string::npos);
+  }
+
+  TEST_CASE("a missing or damaged stored article is an error that says to rebuild") {
+    const Article a = long_article();
+    Xapian::Document missing;
+    missing.set_data(schema::encode_document_data(a));
+    CHECK_THROWS_WITH_AS(schema::stored_article(missing), doctest::Contains("rebuild"), std::runtime_error);
+
+    Xapian::Document damaged;
+    damaged.set_data(schema::encode_document_data(a));
+    std::string stored = schema::encode_stored_article(a);
+    stored[stored.size() / 2] = static_cast<char>(stored[stored.size() / 2] ^ 0x5A);
+    damaged.add_value(schema::kSlotArticle, stored);
+    CHECK_THROWS_WITH_AS(schema::stored_article(damaged), doctest::Contains("rebuild"), std::runtime_error);
+
+    // The right bytes with the wrong snippet text (the dictionary) do not pass either.
+    Xapian::Document mismatched;
+    mismatched.set_data(schema::encode_hit(a) + std::string(1, '\0') + "other text");
+    mismatched.add_value(schema::kSlotArticle, schema::encode_stored_article(a));
+    CHECK_THROWS_AS(schema::stored_article(mismatched), std::runtime_error);
+  }
+}
