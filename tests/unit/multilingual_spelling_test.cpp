@@ -2,6 +2,9 @@
 // search, including what must never be corrected and how the vocabulary follows the articles.
 #include <doctest/doctest.h>
 
+#include <memory>
+#include <random>
+
 #include "multilingual_util.hpp"
 #include "search/spelling.hpp"
 
@@ -142,6 +145,63 @@ TEST_SUITE("multilingual/spelling-units") {
     CHECK(sp.correct("fwe") == "fee");           // 1 edit, frequent
     CHECK_FALSE(sp.correct("bsg").has_value());  // 1 edit, but "bag" is rare (1 * 20 < 40)
     CHECK_FALSE(sp.correct("fxx").has_value());  // 2 edits
+  }
+
+  TEST_CASE("multilingual: Speller: corrections by scanning the words equal those from the delete-key table") {
+    // A dense random dictionary (short words from a few letters, some accented) so that many
+    // words have neighbours at distance 1 and 2, and typos of them.
+    std::mt19937 rng(20261124);
+    const std::vector<std::string> letters = {"a", "b", "c", "d", "e", "\xC3\xA9", "i", "n", "o", "r", "s", "t"};
+    auto random_word = [&](std::size_t min, std::size_t max) {
+      std::string w;
+      const std::size_t n = min + rng() % (max - min + 1);
+      for (std::size_t i = 0; i < n; ++i) w += letters[rng() % letters.size()];
+      return w;
+    };
+    Vocabulary v;
+    std::vector<std::string> words;
+    for (int i = 0; i < 3000; ++i) {
+      words.push_back(random_word(3, 9));
+      for (int k = 1 + static_cast<int>(rng() % 5); k > 0; --k) v.add_document({words.back()});
+    }
+    std::vector<std::string> typos;
+    for (int i = 0; i < 1500; ++i) {
+      std::string w = words[rng() % words.size()];  // edited by code point: accents stay whole
+      std::vector<std::string> chars;
+      for (std::size_t at = 0; at < w.size();) {
+        const std::size_t len = (static_cast<unsigned char>(w[at]) & 0x80) ? 2 : 1;
+        chars.push_back(w.substr(at, len));
+        at += len;
+      }
+      for (int edits = 1 + static_cast<int>(rng() % 2); edits > 0 && !chars.empty(); --edits) {
+        const std::size_t at = rng() % chars.size();
+        switch (rng() % 4) {
+          case 0: chars.erase(chars.begin() + static_cast<long>(at)); break;
+          case 1: chars.insert(chars.begin() + static_cast<long>(at), letters[rng() % letters.size()]); break;
+          case 2: chars[at] = letters[rng() % letters.size()]; break;
+          default: if (at + 1 < chars.size()) std::swap(chars[at], chars[at + 1]);
+        }
+      }
+      std::string typo;
+      for (const auto& c : chars) typo += c;
+      typos.push_back(typo);
+    }
+
+    Speller with_keys(v, {});
+    for (std::uint32_t i = 0; i <= Speller::kScansBeforeKeys; ++i) (void)with_keys.correct("zzzzzz");
+    REQUIRE(with_keys.has_delete_keys());
+    std::size_t corrected = 0;
+    std::unique_ptr<Speller> scanning;
+    for (std::size_t i = 0; i < typos.size(); ++i) {
+      if (!scanning || scanning->has_delete_keys() || i % Speller::kScansBeforeKeys == 0)
+        scanning = std::make_unique<Speller>(v, std::vector<std::string>{});
+      const auto by_scan = scanning->correct(typos[i]);
+      REQUIRE_FALSE(scanning->has_delete_keys());
+      INFO("typo: " << typos[i]);
+      CHECK(by_scan == with_keys.correct(typos[i]));
+      corrected += by_scan.has_value();
+    }
+    CHECK(corrected > 500);  // the comparison covered many real corrections
   }
 
   TEST_CASE("multilingual: Speller: domain words are known and are correction targets") {

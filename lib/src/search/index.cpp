@@ -139,7 +139,7 @@ const search::Speller* Index::Impl::speller(Handle& handle, Snapshot& snapshot, 
     std::vector<std::string> domain;
     for (auto& w : text::split(handle.db.get_metadata(std::string(schema::kMetaSpellingPrefix) + locale), '\n'))
       if (!w.empty()) domain.push_back(std::move(w));
-    if (vocab.size() || !domain.empty()) r.speller = std::make_unique<search::Speller>(vocab, domain);
+    if (vocab.size() || !domain.empty()) r.speller = std::make_unique<search::Speller>(std::move(vocab), domain);
   });
   return r.speller.get();
 }

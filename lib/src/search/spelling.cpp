@@ -1,6 +1,8 @@
 #include "search/spelling.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstdlib>
 #include <cmath>
 
 namespace helpmark::search {
@@ -153,8 +155,30 @@ Vocabulary Vocabulary::deserialize(std::string_view data) {
   return v;
 }
 
-Speller::Speller(const Vocabulary& vocabulary, const std::vector<std::string>& domain_words) {
-  frequency_ = vocabulary.counts();
+namespace {
+
+// One bit per distinct letter, hashed into 64: an edit changes the set of letters by at most
+// two (a substitution drops one and adds one), so words within distance d differ in at most 2d
+// bits. Most of the dictionary fails this before any edit distance is computed.
+std::uint64_t letter_mask(const std::u32string& w) {
+  std::uint64_t mask = 0;
+  for (char32_t c : w) mask |= std::uint64_t{1} << ((static_cast<std::uint64_t>(c) * 0x9E3779B97F4A7C15ULL) >> 58);
+  return mask;
+}
+
+bool intersects(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {  // both sorted
+  for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i] == b[j]) return true;
+    if (a[i] < b[j]) ++i;
+    else ++j;
+  }
+  return false;
+}
+
+}  // namespace
+
+Speller::Speller(Vocabulary vocabulary, const std::vector<std::string>& domain_words) {
+  frequency_ = std::move(vocabulary).take_counts();
   for (const auto& [w, c] : frequency_) max_frequency_ = std::max(max_frequency_, c);
   // Domain words count as common words: they are what customers type about.
   for (const auto& w : domain_words) {
@@ -163,19 +187,27 @@ Speller::Speller(const Vocabulary& vocabulary, const std::vector<std::string>& d
   }
   words_.reserve(frequency_.size());
   sorted_.reserve(frequency_.size());
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
-  std::vector<std::uint64_t> hashes;
+  lengths_.reserve(frequency_.size());
+  masks_.reserve(frequency_.size());
   for (const auto& [w, c] : frequency_) {
-    const std::uint32_t index = static_cast<std::uint32_t>(words_.size());
     words_.push_back(w);
     sorted_.push_back(w);
     const std::u32string u = decode(w);
-    if (!correctable(u)) continue;
+    lengths_.push_back(correctable(u) ? static_cast<std::uint8_t>(std::min<std::size_t>(u.size(), 255)) : 0);
+    masks_.push_back(letter_mask(u));
+  }
+  std::sort(sorted_.begin(), sorted_.end());
+}
+
+void Speller::build_delete_keys() const {
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
+  std::vector<std::uint64_t> hashes;
+  for (std::uint32_t index = 0; index < words_.size(); ++index) {
+    if (!lengths_[index]) continue;  // not correctable
+    const std::u32string u = decode(words_[index]);
     delete_hashes_of(u, u.size() >= kLongWord ? 2 : 1, hashes);
     for (std::uint64_t h : hashes) entries.emplace_back(h, index);
   }
-  std::sort(sorted_.begin(), sorted_.end());
-
   // A bucketed table by the hash's top bits, filled by counting sort: linear, where sorting a
   // million entries took most of the construction.
   int bits = 1;
@@ -191,6 +223,31 @@ Speller::Speller(const Vocabulary& vocabulary, const std::vector<std::string>& d
     const std::uint32_t at = next[e.first >> bucket_shift_]++;
     key_hashes_[at] = e.first;
     key_words_[at] = e.second;
+  }
+}
+
+void Speller::candidates_from_keys(const std::vector<std::uint64_t>& hashes, std::vector<std::uint32_t>& out) const {
+  if (key_hashes_.empty()) return;
+  for (std::uint64_t h : hashes) {
+    const std::uint64_t b = h >> bucket_shift_;
+    for (std::uint32_t at = bucket_begin_[b]; at < bucket_begin_[b + 1]; ++at)
+      if (key_hashes_[at] == h) out.push_back(key_words_[at]);
+  }
+}
+
+void Speller::candidates_by_scan(std::string_view word, const std::u32string& u, int max_distance,
+                                 const std::vector<std::uint64_t>& hashes, std::vector<std::uint32_t>& out) const {
+  const std::uint64_t mask = letter_mask(u);
+  const int length = static_cast<int>(std::min<std::size_t>(u.size(), 255));
+  std::vector<std::uint64_t> keys;
+  for (std::uint32_t index = 0; index < words_.size(); ++index) {
+    if (!lengths_[index] || std::abs(lengths_[index] - length) > max_distance) continue;
+    if (std::popcount(masks_[index] ^ mask) > 2 * max_distance) continue;
+    if (edit_distance(word, words_[index], max_distance) > max_distance) continue;
+    // The table finds only words that share a delete-key; so must the scan, to agree with it.
+    const std::u32string candidate = decode(words_[index]);
+    delete_hashes_of(candidate, candidate.size() >= kLongWord ? 2 : 1, keys);
+    if (intersects(keys, hashes)) out.push_back(index);
   }
 }
 
@@ -210,13 +267,15 @@ std::optional<std::string> Speller::correct(std::string_view word) const {
   // that covers every word within the distance.
   std::vector<std::uint64_t> hashes;
   delete_hashes_of(u, max_distance, hashes);
+  if (!keys_ready_.load(std::memory_order_acquire) &&
+      scans_.fetch_add(1, std::memory_order_relaxed) >= kScansBeforeKeys)
+    std::call_once(keys_once_, [this] {
+      build_delete_keys();
+      keys_ready_.store(true, std::memory_order_release);
+    });
   std::vector<std::uint32_t> candidates;
-  if (!key_hashes_.empty())
-    for (std::uint64_t h : hashes) {
-      const std::uint64_t b = h >> bucket_shift_;
-      for (std::uint32_t at = bucket_begin_[b]; at < bucket_begin_[b + 1]; ++at)
-        if (key_hashes_[at] == h) candidates.push_back(key_words_[at]);
-    }
+  if (keys_ready_.load(std::memory_order_acquire)) candidates_from_keys(hashes, candidates);
+  else candidates_by_scan(word, u, max_distance, hashes, candidates);
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
 
