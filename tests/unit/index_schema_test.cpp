@@ -28,6 +28,10 @@ Article long_article() {
   return *a;
 }
 
+std::string snippet_of(const Article& a) {
+  return std::string(schema::split_document_data(schema::encode_document_data(a)).snippet);
+}
+
 }  // namespace
 
 TEST_SUITE("index/schema") {
@@ -47,7 +51,7 @@ TEST_SUITE("index/schema") {
     const Article a = long_article();
     Xapian::Document doc;
     doc.set_data(schema::encode_document_data(a));
-    doc.add_value(schema::kSlotArticle, schema::encode_stored_article(a));
+    doc.add_value(schema::kSlotArticle, schema::encode_stored_article(a, snippet_of(a)));
     // Compressed against the snippet text: much smaller than the JSON.
     CHECK(doc.get_value(schema::kSlotArticle).size() * 4 < schema::encode_article(a).size());
     const Article back = schema::stored_article(doc);
@@ -69,7 +73,7 @@ TEST_SUITE("index/schema") {
 
     Xapian::Document damaged;
     damaged.set_data(schema::encode_document_data(a));
-    std::string stored = schema::encode_stored_article(a);
+    std::string stored = schema::encode_stored_article(a, snippet_of(a));
     stored[stored.size() / 2] = static_cast<char>(stored[stored.size() / 2] ^ 0x5A);
     damaged.add_value(schema::kSlotArticle, stored);
     CHECK_THROWS_WITH_AS(schema::stored_article(damaged), doctest::Contains("rebuild"), std::runtime_error);
@@ -77,7 +81,7 @@ TEST_SUITE("index/schema") {
     // The right bytes with the wrong snippet text (the dictionary) do not pass either.
     Xapian::Document mismatched;
     mismatched.set_data(schema::encode_hit(a) + std::string(1, '\0') + "other text");
-    mismatched.add_value(schema::kSlotArticle, schema::encode_stored_article(a));
+    mismatched.add_value(schema::kSlotArticle, schema::encode_stored_article(a, snippet_of(a)));
     CHECK_THROWS_AS(schema::stored_article(mismatched), std::runtime_error);
   }
 }

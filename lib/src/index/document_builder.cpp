@@ -1,5 +1,7 @@
 #include "index/document_builder.hpp"
 
+#include <utility>
+
 namespace helpmark {
 
 analysis::Analyzer& DocumentBuilder::analyzer(const std::string& locale) {
@@ -59,8 +61,9 @@ Xapian::Document DocumentBuilder::build(const Article& a) {
   std::string phrases = a.title;
   for (const auto& q : a.questions) phrases += "\n" + q;
   doc.add_value(schema::kSlotPhrases, phrases);
-  doc.add_value(schema::kSlotArticle, schema::encode_stored_article(a));
-  doc.set_data(schema::encode_document_data(a));
+  std::string data = schema::encode_document_data(a);
+  doc.add_value(schema::kSlotArticle, schema::encode_stored_article(a, schema::split_document_data(data).snippet));
+  doc.set_data(std::move(data));
   return doc;
 }
 

@@ -118,20 +118,8 @@ DocumentData split_document_data(std::string_view data) {
   return d;
 }
 
-namespace {
-
-// The snippet text doubles as the deflate dictionary of the stored article: the article repeats
-// it, and a search result must not pay for decompressing the article, so the two are stored
-// apart (document data and a value slot) yet compressed as if together.
-std::string snippet_dictionary(const Article& a) {
-  return std::string(split_document_data(encode_document_data(a)).snippet);
-}
-
-}  // namespace
-
-std::string encode_stored_article(const Article& a) {
+std::string encode_stored_article(const Article& a, std::string_view snippet_text) {
   const std::string json_text = encode_article(a);
-  const std::string dictionary = snippet_dictionary(a);
   z_stream z{};
   if (deflateInit(&z, Z_DEFAULT_COMPRESSION) != Z_OK) throw std::runtime_error("zlib: deflateInit failed");
   std::string out(4 + deflateBound(&z, static_cast<uLong>(json_text.size())), '\0');
@@ -141,8 +129,8 @@ std::string encode_stored_article(const Article& a) {
   z.avail_in = static_cast<uInt>(json_text.size());
   z.next_out = reinterpret_cast<Bytef*>(out.data() + 4);
   z.avail_out = static_cast<uInt>(out.size() - 4);
-  const bool ok = (dictionary.empty() || deflateSetDictionary(&z, reinterpret_cast<const Bytef*>(dictionary.data()),
-                                                              static_cast<uInt>(dictionary.size())) == Z_OK) &&
+  const bool ok = (snippet_text.empty() || deflateSetDictionary(&z, reinterpret_cast<const Bytef*>(snippet_text.data()),
+                                                              static_cast<uInt>(snippet_text.size())) == Z_OK) &&
                   deflate(&z, Z_FINISH) == Z_STREAM_END;
   out.resize(4 + z.total_out);
   deflateEnd(&z);

@@ -92,8 +92,10 @@ DocumentData split_document_data(std::string_view data);
 
 /// The whole article for `show`, answers and re-indexing, in its own value slot
 /// (kSlotArticle) so that search results do not decompress it: encode_article()'s JSON,
-/// deflated (zlib), after its length as 4 bytes, little-endian.
-std::string encode_stored_article(const Article& article);
+/// deflated (zlib), after its length as 4 bytes, little-endian. The deflate dictionary is the
+/// document data's snippet text, which the article repeats: stored apart, compressed as if
+/// together.
+std::string encode_stored_article(const Article& article, std::string_view snippet_text);
 /// Throws std::runtime_error when the slot is missing or corrupt (rebuild the index).
 Article stored_article(const Xapian::Document& doc);
 

@@ -19,11 +19,10 @@ std::string make_snippet(std::string_view text, const std::set<std::string>& que
   // Snippets come from the start of long articles: scanning all of a very long text would cost
   // more than the whole match (the index stores no more than this).
   text = text::utf8_prefix(text, schema::kSnippetSourceBytes);
-  // Only words that can match are normalised and stemmed: tokenising the whole text would cost
-  // more than the match. Snowball changes only the ends of words, so a word can match only if
-  // its folded form starts like a query stem; an ASCII word's folded form is itself in lower
-  // case, so most words are ruled out without normalising them. Each distinct word is decided
-  // once.
+  // Only words that can match are normalised and stemmed. Snowball changes only the ends of
+  // words, so a word can match only if its folded form starts like a query stem; an ASCII
+  // word's folded form is itself in lower case, so most words are ruled out without
+  // normalising them. Each distinct word is decided once.
   std::vector<analysis::WordSpan> spans;
   spans.reserve(text.size() / 5);  // about one word every 5-6 bytes: no regrowth
   analyzer.word_spans(text, spans);
@@ -59,8 +58,7 @@ std::string make_snippet(std::string_view text, const std::set<std::string>& que
     // A word whose first kPrefixBytes bytes are ASCII folds them to lower case whatever
     // follows (NFKC leaves ASCII letters alone; a combining mark composed onto the last one is
     // stripped again when folding), so its folded prefix is known without normalising it.
-    const bool ascii_head = text_is_ascii || analysis::is_ascii(word.substr(0, kPrefixBytes));
-    if (ascii_head && (word.size() >= kPrefixBytes || text_is_ascii || analysis::is_ascii(word))) {
+    if (text_is_ascii || analysis::is_ascii(word.substr(0, kPrefixBytes))) {
       char head[kPrefixBytes];
       const std::size_t n = std::min(word.size(), kPrefixBytes);
       for (std::size_t k = 0; k < n; ++k) head[k] = (word[k] >= 'A' && word[k] <= 'Z') ? static_cast<char>(word[k] - 'A' + 'a') : word[k];
