@@ -6,12 +6,12 @@
 #include <random>
 
 #include "multilingual_util.hpp"
-#include "search/spelling.hpp"
+#include "vocabulary/spelling.hpp"
 
 using namespace helpmark;
-using helpmark::search::edit_distance;
-using helpmark::search::Speller;
-using helpmark::search::Vocabulary;
+using helpmark::vocabulary::edit_distance;
+using helpmark::vocabulary::Speller;
+using helpmark::vocabulary::Vocabulary;
 using hmtest::corrected;
 using hmtest::MlKb;
 using hmtest::rank_of;
@@ -19,7 +19,7 @@ using Strings = std::vector<std::string>;
 
 namespace {
 
-Vocabulary vocabulary(std::initializer_list<std::pair<const char*, int>> words) {
+Vocabulary make_vocabulary(std::initializer_list<std::pair<const char*, int>> words) {
   Vocabulary v;
   for (const auto& [w, n] : words)
     for (int i = 0; i < n; ++i) v.add_document({w});
@@ -77,7 +77,7 @@ TEST_SUITE("multilingual/spelling-units") {
 
   TEST_CASE(
       "multilingual: Speller::correct picks the nearest, then most frequent, dictionary word") {
-    Speller sp(vocabulary({{"refund", 10},
+    Speller sp(make_vocabulary({{"refund", 10},
                            {"refind", 1},
                            {"payout", 5},
                            {"escrow", 3},
@@ -100,7 +100,7 @@ TEST_SUITE("multilingual/spelling-units") {
       "multilingual: Speller::correct never touches known words, digits, short words or unspaced "
       "scripts") {
     Speller sp(
-        vocabulary(
+        make_vocabulary(
             {{"refund", 10}, {"card", 8}, {"order", 6}, {"ord", 1}, {"カード", 3}, {"เงิน", 3}}),
         {});
     CHECK_FALSE(sp.correct("refund").has_value());    // known
@@ -117,7 +117,7 @@ TEST_SUITE("multilingual/spelling-units") {
   }
 
   TEST_CASE("multilingual: Speller::correct: distance 2 in words over 4 letters") {
-    Speller sp(vocabulary({{"refund", 10}, {"tracking", 4}}), {});
+    Speller sp(make_vocabulary({{"refund", 10}, {"tracking", 4}}), {});
     CHECK(sp.correct("refuuund") == "refund");  // two insertions
     CHECK(sp.correct("rfnd") == std::nullopt);  // 4 letters: distance 1 only, refund is 2 away
     CHECK(sp.correct("rfund") == "refund");
@@ -128,20 +128,20 @@ TEST_SUITE("multilingual/spelling-units") {
   TEST_CASE(
       "multilingual: Speller::correct: two missing letters, substitutions or transpositions are "
       "distance 2 too") {
-    Speller sp(vocabulary({{"refund", 10}, {"tracking", 4}}), {});
+    Speller sp(make_vocabulary({{"refund", 10}, {"tracking", 4}}), {});
     CHECK(sp.correct("trckng") == "tracking");
     CHECK(sp.correct("trzckimg") == "tracking");
     CHECK(sp.correct("rfenud") == "refund");
   }
 
   TEST_CASE("multilingual: Speller: two edits that also change the first letter are another word") {
-    Speller sp(vocabulary({{"one", 50}, {"refund", 10}}), {});
+    Speller sp(make_vocabulary({{"one", 50}, {"refund", 10}}), {});
     CHECK_FALSE(sp.correct("phone").has_value());  // not "one"
     CHECK(sp.correct("efund") == "refund");         // one edit may touch the first letter
   }
 
   TEST_CASE("multilingual: Speller: 3-letter words only at distance 1 towards a frequent word") {
-    Speller sp(vocabulary({{"fee", 40}, {"bag", 1}, {"escrow", 40}}), {});
+    Speller sp(make_vocabulary({{"fee", 40}, {"bag", 1}, {"escrow", 40}}), {});
     CHECK(sp.correct("fwe") == "fee");           // 1 edit, frequent
     CHECK_FALSE(sp.correct("bsg").has_value());  // 1 edit, but "bag" is rare (1 * 20 < 40)
     CHECK_FALSE(sp.correct("fxx").has_value());  // 2 edits
@@ -205,7 +205,7 @@ TEST_SUITE("multilingual/spelling-units") {
   }
 
   TEST_CASE("multilingual: Speller: domain words are known and are correction targets") {
-    Speller sp(vocabulary({{"refund", 8}}), {"lumenpay", "escrow"});
+    Speller sp(make_vocabulary({{"refund", 8}}), {"lumenpay", "escrow"});
     CHECK(sp.known("lumenpay"));
     CHECK(sp.known("escrow"));
     CHECK(sp.frequency("escrow") >= 2);  // counted as a common word (max / 4)
@@ -217,7 +217,7 @@ TEST_SUITE("multilingual/spelling-units") {
 
   TEST_CASE("multilingual: Speller::complete: prefixes by frequency, then one typo in the prefix") {
     Speller sp(
-        vocabulary({{"refund", 10}, {"refunds", 3}, {"request", 5}, {"return", 7}, {"reset", 1}}),
+        make_vocabulary({{"refund", 10}, {"refunds", 3}, {"request", 5}, {"return", 7}, {"reset", 1}}),
         {});
     CHECK(sp.complete("ref", 5) == Strings{"refund", "refunds"});
     CHECK(sp.complete("re", 3) == Strings{"refund", "return", "request"});

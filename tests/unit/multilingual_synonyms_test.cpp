@@ -3,9 +3,9 @@
 #include <doctest/doctest.h>
 
 #include "analysis/analyzer.hpp"
-#include "index/vocabulary_files.hpp"
+#include "vocabulary/vocabulary_files.hpp"
 #include "multilingual_util.hpp"
-#include "search/synonyms.hpp"
+#include "vocabulary/synonyms.hpp"
 
 using namespace helpmark;
 using hmtest::find_diagnostic;
@@ -19,10 +19,10 @@ using Strings = std::vector<std::string>;
 namespace {
 
 // Parses an English synonyms file; the taxonomy lists en and es.
-search::SynonymTable parse_en(std::string_view yaml, std::vector<Diagnostic>& diags,
+vocabulary::SynonymTable parse_en(std::string_view yaml, std::vector<Diagnostic>& diags,
                               const std::string& locale = "en") {
   analysis::Analyzer analyzer(locale);
-  return search::SynonymTable::parse(yaml, "synonyms/" + locale + ".yaml", locale, {"en", "es"},
+  return vocabulary::SynonymTable::parse(yaml, "synonyms/" + locale + ".yaml", locale, {"en", "es"},
                                      analyzer, diags);
 }
 
@@ -187,7 +187,7 @@ one_way:
                           diags);
     CHECK(diags.empty());
     CHECK(table.size() == 4);  // three group members + one one-way rule
-    auto copy = search::SynonymTable::deserialize(table.serialize());
+    auto copy = vocabulary::SynonymTable::deserialize(table.serialize());
     REQUIRE(copy.size() == 4);
     CHECK(copy.rules()[3].lhs_text == "chargeback");
     CHECK(copy.rules()[3].rhs_text == Strings{"dispute", "bank dispute"});

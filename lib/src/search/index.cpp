@@ -126,20 +126,20 @@ LocaleResources& Index::Impl::resources(Handle& handle, Snapshot& snapshot, cons
     slot = std::make_shared<LocaleResources>();
     std::string data = handle.db.get_metadata(std::string(schema::kMetaSynonymsPrefix) + locale);
     if (!data.empty())
-      slot->synonyms = std::make_shared<const search::SynonymTable>(search::SynonymTable::deserialize(data));
+      slot->synonyms = std::make_shared<const vocabulary::SynonymTable>(vocabulary::SynonymTable::deserialize(data));
   }
   return *slot;
 }
 
-const search::Speller* Index::Impl::speller(Handle& handle, Snapshot& snapshot, const std::string& locale) {
+const vocabulary::Speller* Index::Impl::speller(Handle& handle, Snapshot& snapshot, const std::string& locale) {
   LocaleResources& r = resources(handle, snapshot, locale);
   std::call_once(r.speller_once, [&] {
-    auto vocab = search::Vocabulary::deserialize(
+    auto vocab = vocabulary::Vocabulary::deserialize(
         handle.db.get_metadata(std::string(schema::kMetaVocabularyPrefix) + locale));
     std::vector<std::string> domain;
     for (auto& w : text::split(handle.db.get_metadata(std::string(schema::kMetaSpellingPrefix) + locale), '\n'))
       if (!w.empty()) domain.push_back(std::move(w));
-    if (vocab.size() || !domain.empty()) r.speller = std::make_unique<search::Speller>(std::move(vocab), domain);
+    if (vocab.size() || !domain.empty()) r.speller = std::make_unique<vocabulary::Speller>(std::move(vocab), domain);
   });
   return r.speller.get();
 }

@@ -17,8 +17,8 @@
 #include "helpmark/index.hpp"
 #include "search/facets.hpp"
 #include "search/query_builder.hpp"
-#include "search/spelling.hpp"
-#include "search/synonyms.hpp"
+#include "vocabulary/spelling.hpp"
+#include "vocabulary/synonyms.hpp"
 
 namespace helpmark {
 
@@ -48,8 +48,8 @@ struct PhraseIndex {
 /// Per-locale query resources, shared by all threads; built lazily, immutable once built.
 struct LocaleResources {
   std::once_flag speller_once;
-  std::unique_ptr<search::Speller> speller;
-  std::shared_ptr<const search::SynonymTable> synonyms;
+  std::unique_ptr<vocabulary::Speller> speller;
+  std::shared_ptr<const vocabulary::SynonymTable> synonyms;
   std::once_flag phrases_once;
   std::unique_ptr<PhraseIndex> phrases;
 };
@@ -130,7 +130,7 @@ class Index::Impl {
   analysis::Analyzer& analyzer(Handle& handle, const Snapshot& snapshot, const std::string& locale);
   LocaleResources& resources(Handle& handle, Snapshot& snapshot, const std::string& locale);
   /// The locale's speller, built on first use; null when the index has no vocabulary for it.
-  const search::Speller* speller(Handle& handle, Snapshot& snapshot, const std::string& locale);
+  const vocabulary::Speller* speller(Handle& handle, Snapshot& snapshot, const std::string& locale);
   std::vector<std::string> chain(const Snapshot& snapshot, const std::string& locale, bool fallback) const;
   search::QueryBuilder builder(Handle& handle, Snapshot& snapshot, const std::vector<std::string>& chain);
 

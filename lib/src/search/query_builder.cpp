@@ -25,7 +25,7 @@ Xapian::Query stems_query(const std::vector<std::string>& stems) {
   return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
 }
 
-Xapian::Query phrase_query(const StemPhrase& phrase) {
+Xapian::Query phrase_query(const vocabulary::StemPhrase& phrase) {
   std::vector<Xapian::Query> words;
   for (const auto& w : phrase) words.push_back(stems_query(w));
   if (words.size() == 1) return words.front();
@@ -45,7 +45,7 @@ bool QueryBuilder::known(const analysis::Token& token) const {
       if (db_.term_exists(std::string(schema::kStem) + s)) return true;
   }
   for (const auto& ctx : chain_)
-    if (const Speller* sp = ctx.speller ? ctx.speller() : nullptr; sp && sp->known(token.folded)) return true;
+    if (const vocabulary::Speller* sp = ctx.speller ? ctx.speller() : nullptr; sp && sp->known(token.folded)) return true;
   return false;
 }
 
@@ -60,7 +60,7 @@ PreparedQuery QueryBuilder::prepare(const std::string& text, bool correct, bool 
 
   // Every token's stems (stop words too: synonym left sides use them); word_of maps a token to
   // its searched word, or -1 for a stop word.
-  StemPhrase all_stems;
+  vocabulary::StemPhrase all_stems;
   std::vector<int> word_of;
   std::string corrected_text;
   std::size_t copied = 0;
@@ -76,7 +76,7 @@ PreparedQuery QueryBuilder::prepare(const std::string& text, bool correct, bool 
     });
     if (searched && correct && !is_protected && !known(token)) {
       for (const auto& ctx : chain_) {
-        const Speller* sp = ctx.speller ? ctx.speller() : nullptr;
+        const vocabulary::Speller* sp = ctx.speller ? ctx.speller() : nullptr;
         if (!sp) continue;
         if (auto fix = sp->correct(token.folded)) {
           word.used = *fix;
@@ -119,7 +119,7 @@ PreparedQuery QueryBuilder::prepare(const std::string& text, bool correct, bool 
 
   // Synonym spans over tokens: the first table of the chain that matches a span wins it.
   std::vector<int> span_of(tokens.size(), -1);
-  std::vector<SynonymTable::Match> matches;
+  std::vector<vocabulary::SynonymTable::Match> matches;
   if (expand) {
     for (const auto& ctx : chain_) {
       if (!ctx.synonyms) continue;
@@ -140,9 +140,9 @@ PreparedQuery QueryBuilder::prepare(const std::string& text, bool correct, bool 
       ++i;
       continue;
     }
-    const SynonymTable::Match& m = matches[static_cast<std::size_t>(span_of[i])];
+    const vocabulary::SynonymTable::Match& m = matches[static_cast<std::size_t>(span_of[i])];
     // The span's searched words, as typed (after correction).
-    StemPhrase span;
+    vocabulary::StemPhrase span;
     for (std::size_t k = m.begin; k < m.end; ++k)
       if (word_of[k] >= 0) span.push_back(out.words[static_cast<std::size_t>(word_of[k])].stems);
     // The span and its expansions count as one term (OP_SYNONYM); the span's single words still

@@ -12,8 +12,8 @@
 
 #include "analysis/analyzer.hpp"
 #include "helpmark/index.hpp"
-#include "search/spelling.hpp"
-#include "search/synonyms.hpp"
+#include "vocabulary/spelling.hpp"
+#include "vocabulary/synonyms.hpp"
 
 namespace helpmark::search {
 
@@ -21,8 +21,8 @@ namespace helpmark::search {
 struct LocaleContext {
   std::string locale;
   analysis::Analyzer* analyzer = nullptr;            ///< Owned by the caller's handle.
-  std::function<const Speller*()> speller;           ///< Built on first need; may return null.
-  std::shared_ptr<const SynonymTable> synonyms;      ///< May be null.
+  std::function<const vocabulary::Speller*()> speller;           ///< Built on first need; may return null.
+  std::shared_ptr<const vocabulary::SynonymTable> synonyms;      ///< May be null.
 };
 
 struct QueryWord {

@@ -105,7 +105,7 @@ Result<std::vector<Suggestion>> Index::Impl::suggest(const std::string& prefix, 
       for (auto it = pi.by_word.lower_bound(partial); it != pi.by_word.end() && it->first.starts_with(partial); ++it)
         list.insert(list.end(), it->second.begin(), it->second.end());
       // Typo-tolerant on the last word, and synonyms of what it completes to.
-      const search::Speller* sp = speller(*handle, *snap, loc);
+      const vocabulary::Speller* sp = speller(*handle, *snap, loc);
       if (sp) completions = sp->complete(partial, 5);
       for (const auto& word : completions) {
         if (auto it = pi.by_word.find(word); it != pi.by_word.end()) list.insert(list.end(), it->second.begin(), it->second.end());

@@ -1,11 +1,11 @@
-#include "search/spelling.hpp"
+#include "vocabulary/spelling.hpp"
 
 #include <algorithm>
 #include <bit>
 #include <cstdlib>
 #include <cmath>
 
-namespace helpmark::search {
+namespace helpmark::vocabulary {
 namespace {
 
 std::u32string decode(std::string_view s) {
@@ -337,4 +337,4 @@ std::vector<std::string> Speller::complete(std::string_view prefix, std::size_t 
   return out;
 }
 
-}  // namespace helpmark::search
+}  // namespace helpmark::vocabulary

@@ -15,8 +15,8 @@
 #include "index/document_builder.hpp"
 #include "index/schema.hpp"
 #include "index/storage.hpp"
-#include "index/vocabulary_files.hpp"
-#include "search/spelling.hpp"
+#include "vocabulary/vocabulary_files.hpp"
+#include "vocabulary/spelling.hpp"
 #include "util/text.hpp"
 
 namespace fs = std::filesystem;
@@ -93,13 +93,13 @@ Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report
 
     DocumentBuilder builder(taxonomy.value(), options.stemming);
     // Spelling vocabularies, kept up to date by subtracting what changed documents had.
-    std::map<std::string, search::Vocabulary> vocabularies;
-    auto vocabulary = [&](const std::string& locale) -> search::Vocabulary& {
+    std::map<std::string, vocabulary::Vocabulary> vocabularies;
+    auto vocabulary = [&](const std::string& locale) -> vocabulary::Vocabulary& {
       auto it = vocabularies.find(locale);
       if (it != vocabularies.end()) return it->second;
       auto& v = vocabularies[locale];
       if (!rebuild)
-        v = search::Vocabulary::deserialize(db.get_metadata(std::string(schema::kMetaVocabularyPrefix) + locale));
+        v = vocabulary::Vocabulary::deserialize(db.get_metadata(std::string(schema::kMetaVocabularyPrefix) + locale));
       return v;
     };
     auto forget = [&](Xapian::docid docid) {

@@ -1,4 +1,4 @@
-#include "search/synonyms.hpp"
+#include "vocabulary/synonyms.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -8,7 +8,7 @@
 
 #include "util/text.hpp"
 
-namespace helpmark::search {
+namespace helpmark::vocabulary {
 
 StemPhrase analyse_phrase(std::string_view phrase, analysis::Analyzer& analyzer, bool keep_stopwords) {
   std::vector<analysis::Token> tokens;
@@ -258,4 +258,4 @@ std::vector<SynonymTable::Match> SynonymTable::find(const StemPhrase& words) con
   return matches;
 }
 
-}  // namespace helpmark::search
+}  // namespace helpmark::vocabulary

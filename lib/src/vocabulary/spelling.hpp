@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-namespace helpmark::search {
+namespace helpmark::vocabulary {
 
 /// Word -> number of documents containing it. A plain value type (thread-compatible).
 class Vocabulary {
@@ -94,4 +94,4 @@ class Speller {
 /// once it exceeds `limit` (then returns limit + 1).
 int edit_distance(std::string_view a, std::string_view b, int limit);
 
-}  // namespace helpmark::search
+}  // namespace helpmark::vocabulary

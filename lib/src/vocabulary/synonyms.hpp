@@ -10,7 +10,7 @@
 #include "analysis/analyzer.hpp"
 #include "helpmark/status.hpp"
 
-namespace helpmark::search {
+namespace helpmark::vocabulary {
 
 /// A phrase as analysed: one entry per non-stop word, each the stems that word can have.
 using StemPhrase = std::vector<std::vector<std::string>>;
@@ -58,4 +58,4 @@ class SynonymTable {
 /// dropped where the phrase becomes a query (right sides: stop words are not indexed).
 StemPhrase analyse_phrase(std::string_view phrase, analysis::Analyzer& analyzer, bool keep_stopwords);
 
-}  // namespace helpmark::search
+}  // namespace helpmark::vocabulary

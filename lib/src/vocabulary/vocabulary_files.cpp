@@ -1,4 +1,4 @@
-#include "index/vocabulary_files.hpp"
+#include "vocabulary/vocabulary_files.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "analysis/analyzer.hpp"
-#include "search/synonyms.hpp"
+#include "vocabulary/synonyms.hpp"
 #include "util/text.hpp"
 
 namespace fs = std::filesystem;
@@ -45,7 +45,7 @@ VocabularyFiles load_vocabulary_files(const fs::path& taxonomy_dir, const Taxono
       continue;
     }
     analysis::Analyzer analyzer(locale, stemming);
-    auto table = search::SynonymTable::parse(content, shown, locale, taxonomy.locales(), analyzer, diags);
+    auto table = vocabulary::SynonymTable::parse(content, shown, locale, taxonomy.locales(), analyzer, diags);
     out.synonyms[locale] = table.serialize();
     out.synonym_rules[locale] = table.size();
   }
