@@ -13,7 +13,7 @@ namespace {
 
 struct EvalCommand {
   std::string articles, queries, workdir, vocabulary, report_file, taxonomy = "taxonomy";
-  bool no_synonyms = false, no_spelling = false, no_stemming = false, no_fallback = false;
+  bool no_synonyms = false, no_spelling = false, no_stemming = false, no_fallback = false, no_model = false;
   bool calibrate = false;
   bool bm25 = false;
   bool json = false;
@@ -72,6 +72,7 @@ int run_eval_command(const EvalCommand& cmd) {
   options.spelling = !cmd.no_spelling;
   options.stemming = !cmd.no_stemming;
   options.fallback = !cmd.no_fallback;
+  options.model = !cmd.no_model;
   options.calibrate = cmd.calibrate;
   options.bm25 = cmd.bm25;
   if (stderr_is_terminal() && !cmd.json)
@@ -144,6 +145,7 @@ void register_eval(CLI::App& app, int& exit_code) {
   sub->add_flag("--no-spelling", cmd->no_spelling, "Switch spelling correction off");
   sub->add_flag("--no-stemming", cmd->no_stemming, "Index and search without stemming");
   sub->add_flag("--no-fallback", cmd->no_fallback, "Search only the query's own locale");
+  sub->add_flag("--no-model", cmd->no_model, "Rank without the learned lexical model (Xapian alone)");
   sub->add_flag("--bm25", cmd->bm25, "Rank with BM25 instead of the language model (baseline)");
   sub->add_flag("--calibrate", cmd->calibrate, "Fit the answer model by 2-fold cross-fitting on these queries");
   sub->add_option("--report", cmd->report_file, "Also write a Markdown report to this file");

@@ -19,6 +19,8 @@ struct IndexCommand {
   bool strict = false;
   bool json = false;
   bool quiet = false;
+  bool retrain = false;
+  unsigned threads = 0;
   std::size_t max_file_size = 1 << 20;
   long changesets = -1;  ///< -1: leave XAPIAN_MAX_CHANGESETS as the environment has it
 };
@@ -33,14 +35,19 @@ int run_index(const IndexCommand& cmd) {
   options.index_dir = cmd.index;
   options.strict = cmd.strict;
   options.limits.max_file_bytes = cmd.max_file_size;
+  options.retrain = cmd.retrain;
+  options.threads = cmd.threads;
   const bool progress = stderr_is_terminal() && !cmd.quiet && !cmd.json;
   if (progress)
     options.on_progress = [](std::size_t done, std::size_t total) {
       if (done % 25 == 0 || done == total) std::fprintf(stderr, "\rindexing %zu/%zu", done, total);
       if (done == total) std::fprintf(stderr, "\r\033[K");
     };
+  if (progress)
+    options.on_phase = [](const std::string& phase) { std::fprintf(stderr, "\r\033[K%s", phase.c_str()); };
   IndexReport report;
   auto result = build_index(options, &report);
+  if (progress) std::fprintf(stderr, "\r\033[K");
   if (!cmd.json) print_diagnostics(report.diagnostics);
   if (!result.ok()) {
     if (cmd.json) {
@@ -57,6 +64,16 @@ int run_index(const IndexCommand& cmd) {
                 "errors; %zu articles in %s (%.2f s)\n",
                 cmd.articles.c_str(), report.added, report.updated, report.removed,
                 report.unchanged, report.skipped, report.total, cmd.index.c_str(), report.seconds);
+    if (!cmd.quiet) {
+      std::printf("ranking: %s\n", report.ranking.c_str());
+      for (const auto& m : report.models) {
+        if (!m.present)
+          std::printf("model %s: none (%s)\n", m.locale.c_str(), m.note.c_str());
+        else if (m.trained)
+          std::printf("model %s: trained on %zu examples of %zu articles in %.2f s (%zu weights, %.0f KB)\n",
+                      m.locale.c_str(), m.examples, m.articles, m.seconds, m.weights, static_cast<double>(m.bytes) / 1024.0);
+      }
+    }
   }
   return has_errors(report.diagnostics) ? kExitPartial : kExitOk;
 }
@@ -85,7 +102,11 @@ void register_index(CLI::App& app, int& exit_code) {
                   "Keep the last N changesets in the index for read replicas (xapian-replicate);\n"
                   "0 keeps none. Default: $XAPIAN_MAX_CHANGESETS, else none")
       ->check(CLI::NonNegativeNumber);
-  sub->add_flag("--json", cmd->json, "Print the report (counts and every diagnostic) as JSON");
+  sub->add_flag("--retrain", cmd->retrain,
+                "Retrain every locale's lexical model and choose the ranking settings again from the\n"
+                "articles' questions, even if nothing they learn from changed");
+  sub->add_option("--threads", cmd->threads, "Threads for training (default: one per core)")->check(CLI::NonNegativeNumber);
+  sub->add_flag("--json", cmd->json, "Print the report (counts, models, ranking and every diagnostic) as JSON");
   sub->add_flag("-q,--quiet", cmd->quiet, "No progress output");
   sub->callback([cmd, &exit_code] { exit_code = run_index(*cmd); });
 }

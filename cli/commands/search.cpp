@@ -14,6 +14,7 @@ struct SearchCommand {
   SearchArgs args;
   std::string index = default_index_dir();
   bool json = false;
+  bool explain = false;
 };
 
 // <mark> becomes bold on a terminal and [brackets] elsewhere; entities are decoded.
@@ -49,6 +50,9 @@ int run_search(const SearchCommand& cmd) {
   if (!response.ok()) return report_error(response.status(), cmd.json);
   const auto& r = response.value();
   const bool color = stdout_is_terminal();
+  if (cmd.explain)
+    std::printf("Ranking: %s, model weight %g (%s)\n", r.ranking.weighting.c_str(), r.ranking.model_weight,
+                r.ranking.chosen_by.c_str());
   if (r.auto_corrected)
     std::printf("Showing results for \"%s\" (searched instead of \"%s\").\n", r.corrected_query.c_str(), cmd.args.query.c_str());
   else if (!r.corrected_query.empty())
@@ -65,6 +69,13 @@ int run_search(const SearchCommand& cmd) {
     std::printf("%2zu. %s%s%s\n", ++rank, color ? "\033[1m" : "", h.title.c_str(), color ? "\033[0m" : "");
     std::printf("    %s · %s/%s · %s · score %.2f\n", h.id.c_str(), h.journey.c_str(),
                 h.subtopic.c_str(), h.locale.c_str(), h.score);
+    if (cmd.explain) {
+      if (h.has_model_score)
+        std::printf("    fused %.3f = %g × model %.3f + %g × xapian %.3f / best\n", h.score, r.ranking.model_weight,
+                    h.model_score, 1 - r.ranking.model_weight, h.xapian_score);
+      else
+        std::printf("    fused %.3f: xapian %.3f / best (no model knows this article)\n", h.score, h.xapian_score);
+    }
     std::printf("    %s\n\n", terminal_snippet(h.snippet, color).c_str());
   }
   for (const auto& [field, counts] : r.facets) {
@@ -101,7 +112,9 @@ void register_search(CLI::App& app, int& exit_code) {
       ->delimiter(',');
   sub->add_option("--limit", cmd->args.limit, "Results per page (1-1000)")->capture_default_str()->check(CLI::Range(0, 1000));
   sub->add_option("--offset", cmd->args.offset, "Skip this many results (pagination)")->capture_default_str()->check(CLI::NonNegativeNumber);
-  sub->add_flag("--json", cmd->json, "Print one JSON object (schema in README)");
+  sub->add_flag("--json", cmd->json, "Print one JSON object (schema in README); hits carry their scores");
+  sub->add_flag("--explain", cmd->explain,
+                "Show how each hit was scored: the lexical model's score, Xapian's and the fused score");
   sub->callback([cmd, &exit_code] { exit_code = run_search(*cmd); });
 }
 

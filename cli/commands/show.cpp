@@ -15,8 +15,27 @@ struct ShowCommand {
   std::string index = default_index_dir();
   std::string file;
   std::string taxonomy = "taxonomy";
+  bool index_stats = false;
   bool json = false;
 };
+
+void print_index_stats(const IndexStats& s) {
+  std::printf("articles        %zu (schema %s, default locale %s)\n", s.articles, s.schema.c_str(),
+              s.default_locale.c_str());
+  std::printf("ranking         %s, model weight %g, field weights %s (title.questions.summary.tags.headings.body)\n",
+              s.ranking.weighting.c_str(), s.ranking.model_weight, s.ranking.fields.c_str());
+  std::printf("chosen by       %s\n", s.ranking.chosen_by.c_str());
+  if (s.models.empty()) std::printf("models          none\n");
+  for (const auto& m : s.models) {
+    if (!m.error.empty())
+      std::printf("model %-9s %s\n", m.locale.c_str(), m.error.c_str());
+    else
+      std::printf("model %-9s %zu articles, %zu features, %zu weights, %.1f KB\n", m.locale.c_str(), m.articles,
+                  m.features, m.weights, static_cast<double>(m.bytes) / 1024.0);
+  }
+  std::printf("answer model    %s: threshold %.3f, fitted on %s\n", s.answer_model.source.c_str(),
+              s.answer_model.threshold, s.answer_model.fitted_on.c_str());
+}
 
 void print_article(const Article& a) {
   auto line = [](const char* name, const std::string& value) {
@@ -64,6 +83,15 @@ void print_article(const Article& a) {
 }
 
 int run_show(const ShowCommand& cmd) {
+  if (cmd.index_stats) {
+    auto index = Index::open(cmd.index);
+    if (!index.ok()) return report_error(index.status(), cmd.json);
+    auto stats = index->stats();
+    if (!stats.ok()) return report_error(stats.status(), cmd.json);
+    if (cmd.json) std::cout << json::index_stats(stats.value()) << "\n";
+    else print_index_stats(stats.value());
+    return kExitOk;
+  }
   Result<Article> article = Status(ErrorCode::kInvalidArgument, "give an article ID or --file PATH");
   if (!cmd.file.empty()) {
     auto taxonomy = Taxonomy::load(cmd.taxonomy);
@@ -90,12 +118,16 @@ void register_show(CLI::App& app, int& exit_code) {
       "show",
       "Print an article's parsed fields: front matter, sections, links and images.\n"
       "  helpmark show refund-timing                 # as stored in the index\n"
-      "  helpmark show --file articles/en/payments/refund-timing.md   # parse a file");
+      "  helpmark show --file articles/en/payments/refund-timing.md   # parse a file\n"
+      "  helpmark show --index-stats        # how the index ranks: the settings it chose, its models");
   sub->add_option("id", cmd->id, "Article id");
   sub->add_option("--file", cmd->file, "Parse this Markdown file instead of reading the index");
   sub->add_option("--index", cmd->index, "Index directory")->capture_default_str();
   sub->add_option("--taxonomy", cmd->taxonomy, "Taxonomy folder (with --file)")->capture_default_str();
-  sub->add_flag("--json", cmd->json, "Print the article as JSON");
+  sub->add_flag("--index-stats", cmd->index_stats,
+                "Print how the index ranks: the settings the knowledge base chose and from what, and\n"
+                "its lexical models and answer model");
+  sub->add_flag("--json", cmd->json, "Print the article (or the index stats) as JSON");
   sub->callback([cmd, &exit_code] { exit_code = run_show(*cmd); });
 }
 

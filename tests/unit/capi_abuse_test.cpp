@@ -215,7 +215,7 @@ TEST_SUITE("capi/abuse") {
     check_failure(hm_search_request_set_page(req.get(), 0, 1001), HM_EINVALID, "over the maximum");
     check_failure(hm_search_request_set_page(req.get(), std::numeric_limits<std::size_t>::max(), 10), HM_EINVALID,
                   "too large");
-    check_failure(hm_search_request_set_layers(req.get(), 8), HM_EINVALID, "unknown layer");
+    check_failure(hm_search_request_set_layers(req.get(), 16), HM_EINVALID, "unknown layer");
     check_failure(hm_search_request_set_ranking(req.get(), 7), HM_EINVALID, "unknown ranking");
     CHECK(hm_search_request_set_page(req.get(), 0, 0) == HM_OK);
     ResultsPtr none = search(ix.get(), req.get());

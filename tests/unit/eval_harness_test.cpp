@@ -148,7 +148,7 @@ TEST_SUITE("eval/metrics") {
     CHECK(r.misses[0].got == Strings{"track-parcel", "change-address"});
     CHECK(r.misses[1].qid == "q5");
     CHECK(r.misses[1].got.empty());
-    CHECK(r.layers == "synonyms spelling stemming fallback; ranking language model");
+    CHECK(r.layers == "model synonyms spelling stemming fallback; ranking lm(0.3), model weight 0");
     CHECK(r.search_p50_ms >= 0);
     CHECK(r.search_p50_ms <= r.search_p95_ms);
     CHECK(r.search_p95_ms <= r.search_p99_ms);
@@ -316,16 +316,16 @@ TEST_SUITE("eval/layers") {
     EvalOptions o = tiny();
     o.synonyms = false;
     o.bm25 = true;
-    CHECK(run_ok(o).layers == "spelling stemming fallback; ranking bm25");
+    CHECK(run_ok(o).layers == "model spelling stemming fallback; ranking bm25 (forced), model weight 0");
     o = tiny();
-    o.synonyms = o.spelling = o.stemming = o.fallback = false;
-    CHECK(run_ok(o).layers == "none; ranking language model");
+    o.synonyms = o.spelling = o.stemming = o.fallback = o.model = false;
+    CHECK(run_ok(o).layers == "none; ranking lm(0.3), model weight 0");
   }
 
   TEST_CASE("eval: the layers string has no stray space when fallback is off") {
     EvalOptions o = tiny();
     o.fallback = false;
-    CHECK(run_ok(o).layers == "synonyms spelling stemming; ranking language model");
+    CHECK(run_ok(o).layers == "model synonyms spelling stemming; ranking lm(0.3), model weight 0");
   }
 
   TEST_CASE("eval: BM25 ranking runs and finds the same easy answers") {

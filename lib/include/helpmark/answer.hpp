@@ -27,6 +27,10 @@ struct AnswerCandidate {
   std::string title;
   std::string locale;
   double confidence = 0;
+  double score = 0;             ///< Fused ranking score (see Hit::score).
+  double xapian_score = 0;
+  double model_score = 0;
+  bool has_model_score = false;
 };
 
 /// Why the answer is what it is.
@@ -51,21 +55,14 @@ struct Answer {
   std::string troubleshooting_text;
   std::string troubleshooting_markdown;
   double confidence = 0;    ///< Calibrated probability that this article answers the question.
+  double score = 0;         ///< Fused ranking score, with its parts (see Hit::score).
+  double xapian_score = 0;
+  double model_score = 0;
+  bool has_model_score = false;
   double threshold = 0;     ///< The threshold applied.
   bool escalate = true;     ///< confidence < threshold: hand over to a human.
   std::vector<AnswerCandidate> alternatives;
   AnswerExplanation explanation;
-};
-
-/// The confidence model: logistic regression over AnswerExplanation::features, plus the
-/// escalation threshold. Stored in the index ("helpmark.answer_model") by `helpmark calibrate`.
-struct AnswerModel {
-  std::vector<std::string> features;  ///< Feature names, in weight order (bias first).
-  std::vector<double> weights;
-  double threshold = 0.5;
-  std::string fitted_on;              ///< Data set name and size, for people.
-
-  static AnswerModel defaults();
 };
 
 /// A labelled query of the neutral relevance format: `gold` empty means out of scope.

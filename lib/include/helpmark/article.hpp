@@ -59,6 +59,7 @@ struct Article {
   std::string summary;                 ///< Front matter `summary`, else the first paragraph.
   std::vector<std::string> tags;
   std::vector<std::string> questions;
+  std::vector<int> question_lines;     ///< File line of each question (0 when not from a file).
   std::vector<std::string> related;
   std::string owner;
   std::string reviewed;                ///< ISO date, or empty.

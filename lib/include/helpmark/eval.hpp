@@ -28,7 +28,8 @@ struct EvalOptions {
   bool spelling = true;
   bool stemming = true;
   bool fallback = true;
-  bool bm25 = false;  ///< Rank with BM25 instead of the language model (the classic baseline).
+  bool model = true;  ///< Re-rank with the learned lexical model (when the index has one).
+  bool bm25 = false;  ///< Force BM25 instead of the weighting the index chose (the classic baseline).
   /// Calibrate the answer model by 2-fold cross-fitting on the queries (fit on one half,
   /// measure on the other), instead of using the default model.
   bool calibrate = false;
@@ -63,7 +64,11 @@ struct EvalReport {
   // Latency, milliseconds.
   double search_p50_ms = 0, search_p95_ms = 0, search_p99_ms = 0;
   double answer_p50_ms = 0, answer_p95_ms = 0, answer_p99_ms = 0;
-  std::string layers;               ///< "synonyms spelling stemming fallback" as switched on.
+  /// The layers switched on and the ranking used: "model synonyms spelling stemming fallback;
+  /// ranking lm(0.3), model weight 0.6".
+  std::string layers;
+  IndexStats::Ranking ranking;      ///< What the index chose, and from what.
+  std::vector<IndexStats::Model> models;
   std::vector<EvalMiss> misses;
   std::vector<Diagnostic> diagnostics;
 };

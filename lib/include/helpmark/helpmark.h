@@ -162,13 +162,15 @@ enum {
   HM_LAYER_SYNONYMS = 1, /**< Expand with the taxonomy's synonyms. */
   HM_LAYER_SPELLING = 2, /**< Correct unknown words ("did you mean"). */
   HM_LAYER_FALLBACK = 4, /**< pt-BR falls back to pt, then to the default locale. */
-  HM_LAYERS_DEFAULT = 7
+  HM_LAYER_MODEL = 8,    /**< Re-rank with the index's learned lexical model. */
+  HM_LAYERS_DEFAULT = 15 /**< All of them (7 before HM_LAYER_MODEL existed). */
 };
 
-/** How documents are scored, for hm_search_request_set_ranking(). */
+/** How Xapian weighs documents, for hm_search_request_set_ranking(). */
 enum {
-  HM_RANKING_LANGUAGE_MODEL = 0, /**< The default: measured better on help articles. */
-  HM_RANKING_BM25 = 1            /**< The classic baseline. */
+  HM_RANKING_LANGUAGE_MODEL = 0, /**< Force the language model (Jelinek-Mercer, lambda 0.3). */
+  HM_RANKING_BM25 = 1,           /**< Force BM25, the classic baseline. */
+  HM_RANKING_CHOSEN = 2          /**< The default: as the index chose from its articles' questions. */
 };
 
 /**
@@ -219,7 +221,8 @@ HM_EXTERN int hm_search_request_set_page(hm_search_request *req, size_t offset, 
 /** Switches query-time layers on or off: a combination of HM_LAYER_* flags. */
 HM_EXTERN int hm_search_request_set_layers(hm_search_request *req, unsigned layers);
 
-/** Chooses the scoring: HM_RANKING_LANGUAGE_MODEL (default) or HM_RANKING_BM25. */
+/** Chooses Xapian's weighting: HM_RANKING_CHOSEN (default), HM_RANKING_LANGUAGE_MODEL or
+ *  HM_RANKING_BM25 (to compare). */
 HM_EXTERN int hm_search_request_set_ranking(hm_search_request *req, int ranking);
 
 /** The hits of one page, facet counts and spelling corrections. Not thread-safe. */
@@ -267,8 +270,15 @@ HM_EXTERN const char *hm_hit_locale(const hm_results *r, size_t i, size_t *len);
 HM_EXTERN const char *hm_hit_path(const hm_results *r, size_t i, size_t *len);
 /** ISO date of the last review, or "". */
 HM_EXTERN const char *hm_hit_updated(const hm_results *r, size_t i, size_t *len);
-/** The score the ranking gave; comparable within one result set only. 0.0 when out of range. */
+/** The score results are ordered by: the fused score (model weight × the lexical model's score
+ *  + the rest × Xapian's weight over the best one); comparable within one result set only.
+ *  0.0 when out of range. */
 HM_EXTERN double hm_hit_score(const hm_results *r, size_t i);
+/** Xapian's weight of hit `i` (language model or BM25). 0.0 when out of range. */
+HM_EXTERN double hm_hit_xapian_score(const hm_results *r, size_t i);
+/** The lexical model's decision value for hit `i`; NAN when no model knows the article, the
+ *  model layer is off, or `i` is out of range. */
+HM_EXTERN double hm_hit_model_score(const hm_results *r, size_t i);
 /** Number of audiences of hit `i`, and audience `j` of it. */
 HM_EXTERN size_t hm_hit_audience_count(const hm_results *r, size_t i);
 HM_EXTERN const char *hm_hit_audience(const hm_results *r, size_t i, size_t j, size_t *len);

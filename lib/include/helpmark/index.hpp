@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "helpmark/answer_model.hpp"
 #include "helpmark/article.hpp"
 #include "helpmark/status.hpp"
 
@@ -33,13 +34,14 @@ struct SearchFilters {
 inline constexpr const char* kFacetFields[] = {"journey", "subtopic", "audience", "locale",
                                                "tags", "status"};
 
-/// The query-time layers of the multilingual pipeline; each can be switched off to measure it.
+/// The query-time layers of the pipeline; each can be switched off to measure what it adds.
 /// (Stemming is decided when indexing: IndexOptions::stemming.)
 struct SearchLayers {
-  /// How documents are scored. The language model is the default because it measured better
-  /// (README, "Search quality"); BM25 is kept as the classic baseline.
-  enum class Ranking { kLanguageModel, kBm25 };
-  Ranking ranking = Ranking::kLanguageModel;
+  /// How Xapian weighs documents: as the index chose when it was built (from the knowledge
+  /// base's own questions; `helpmark show --index-stats`), or forced, to compare.
+  enum class Ranking { kChosen, kLanguageModel, kBm25 };
+  Ranking ranking = Ranking::kChosen;
+  bool model = true;      ///< Re-rank with the learned lexical model, when the index has one.
   bool synonyms = true;   ///< Expand with taxonomy/synonyms/<locale>.yaml.
   bool spelling = true;   ///< Correct unknown words ("did you mean").
   bool fallback = true;   ///< pt-BR falls back to pt, then to the default locale.
@@ -72,7 +74,12 @@ struct Hit {
   std::string title;
   std::string summary;
   std::string snippet;    ///< HTML-escaped text with matched words in <mark>...</mark>.
+  /// What results are ordered by: model_weight × model_score + (1 − model_weight) ×
+  /// xapian_score / the best xapian_score of the query's candidates (RankingInfo).
   double score = 0;
+  double xapian_score = 0;        ///< Xapian's weight (language model or BM25).
+  double model_score = 0;         ///< The lexical model's decision value, when has_model_score.
+  bool has_model_score = false;   ///< False: no model knows this article (or the layer is off).
   std::string journey;
   std::string subtopic;
   std::string locale;
@@ -88,8 +95,16 @@ struct FacetCount {
   std::size_t count = 0;
 };
 
+/// How a response was ranked (search --explain).
+struct RankingInfo {
+  std::string weighting;      ///< "lm(0.3)", "bm25(1.2,0.75)".
+  double model_weight = 0;    ///< 0 when the model took no part.
+  std::string chosen_by;      ///< How the index chose its settings.
+};
+
 struct SearchResponse {
   std::vector<Hit> hits;
+  RankingInfo ranking;
   /// Exact counts over the whole filtered result set, per requested field, most frequent first.
   std::map<std::string, std::vector<FacetCount>> facets;
   std::size_t total = 0;  ///< Exact number of matching articles (translations count once).
@@ -109,6 +124,32 @@ struct Suggestion {
   std::string kind;        ///< "title", "question" or "word".
   std::string article_id;  ///< For titles and questions.
   double score = 0;
+};
+
+/// What an index says about itself: how it ranks and what it learned (show --index-stats).
+struct IndexStats {
+  std::size_t articles = 0;
+  std::string schema;          ///< Index format version.
+  std::string default_locale;
+  /// The ranking settings the knowledge base chose (or the defaults, and why).
+  struct Ranking {
+    std::string fields;        ///< Field weights: title.questions.summary.tags.headings.body
+    std::string weighting;     ///< "lm(0.3)", "bm25(1.2,0.75)"
+    double model_weight = 0;
+    std::string chosen_by;
+    std::string tuning_json;   ///< The held-out measurements (JSON object), or "".
+  } ranking;
+  /// One lexical model per locale that has one.
+  struct Model {
+    std::string locale;
+    std::size_t articles = 0;
+    std::size_t features = 0;
+    std::size_t weights = 0;
+    std::size_t bytes = 0;
+    std::string error;         ///< Why it cannot be used (damaged), or "".
+  };
+  std::vector<Model> models;
+  AnswerModel answer_model;
 };
 
 /// A read-only view of an index on disk.
@@ -147,6 +188,9 @@ class Index {
 
   /// Number of articles (all statuses).
   std::size_t size() const;
+
+  /// How the index ranks and what its models learned.
+  Result<IndexStats> stats() const;
 
   /// The index directory.
   const std::filesystem::path& path() const;

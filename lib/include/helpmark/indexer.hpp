@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "helpmark/article.hpp"
@@ -20,8 +21,30 @@ struct IndexOptions {
   /// Snowball stemming of every language that has a stemmer. Off only to measure what it adds.
   bool stemming = true;
   ArticleLimits limits;
+  /// Retrain every locale's lexical model and choose the ranking settings again, even when
+  /// nothing they learn from changed.
+  bool retrain = false;
+  /// Threads for training (0: one per core). The index is the same for any number.
+  unsigned threads = 0;
   /// Called as articles are written: (done, total). May be empty.
   std::function<void(std::size_t, std::size_t)> on_progress;
+  /// Called when a longer phase starts ("training the en model: 6,012 articles, ..."). May be
+  /// empty.
+  std::function<void(const std::string&)> on_phase;
+};
+
+/// A locale's lexical model after an indexing run.
+struct ModelReport {
+  std::string locale;
+  bool present = false;       ///< The index has a model for the locale.
+  bool trained = false;       ///< Trained by this run (else kept: its examples did not change).
+  std::string note;           ///< Why there is none, when there is none.
+  std::size_t articles = 0;   ///< Articles (classes) it knows.
+  std::size_t examples = 0;
+  std::size_t features = 0;
+  std::size_t weights = 0;    ///< Weights stored (the largest, see README).
+  std::size_t bytes = 0;      ///< Stored size.
+  double seconds = 0;         ///< Training time.
 };
 
 /// What an indexing run did.
@@ -34,6 +57,10 @@ struct IndexReport {
   std::size_t total = 0;                ///< Articles in the index afterwards.
   double seconds = 0;
   std::vector<Diagnostic> diagnostics;  ///< Every error and warning found.
+  std::vector<ModelReport> models;      ///< One per locale with published articles.
+  /// How the ranking settings were chosen ("held-out questions: ...", or kept, or defaults
+  /// and why).
+  std::string ranking;
 };
 
 /// Brings the index at `options.index_dir` up to date with the articles, incrementally: an

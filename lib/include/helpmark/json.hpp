@@ -28,6 +28,8 @@ std::string answer(const std::string& question, const Answer& answer);
 std::string suggestions(const std::string& prefix, const std::vector<Suggestion>& suggestions);
 /// {"recall@1", "recall@3", "recall@10", "mrr", "ndcg@10", "answer": {...}, "latency_ms": {...}}.
 std::string eval_report(const EvalReport& report);
+/// {"articles", "schema", "ranking": {...}, "models": [...], "answer_model": {...}}.
+std::string index_stats(const IndexStats& stats);
 /// {"error": {"code", "message"}}.
 std::string error(const Status& status);
 

@@ -86,11 +86,14 @@ class FrontMatterReader {
     return true;
   }
 
-  // A list of strings; a single string is accepted as a one-element list.
-  bool list(const YamlValue& node, const char* field, std::vector<std::string>& out) {
+  // A list of strings; a single string is accepted as a one-element list. `lines` (optional)
+  // gets each entry's file line.
+  bool list(const YamlValue& node, const char* field, std::vector<std::string>& out,
+            std::vector<int>* lines = nullptr) {
     if (node.type == YamlType::kNull) return true;
     if (node.type == YamlType::kScalar) {
       out.emplace_back(text::trim(node.scalar));
+      if (lines) lines->push_back(line_of(node));
       return true;
     }
     if (node.type != YamlType::kSequence) {
@@ -108,6 +111,7 @@ class FrontMatterReader {
         continue;
       }
       out.push_back(std::move(value));
+      if (lines) lines->push_back(line_of(item));
     }
     return true;
   }
@@ -235,7 +239,7 @@ std::optional<Article> parse_article(std::string_view text_in, const std::string
 
   if (field("summary")) fm.string(*field("summary"), "summary", a.summary);
   if (field("tags")) fm.list(*field("tags"), "tags", a.tags);
-  if (field("questions")) fm.list(*field("questions"), "questions", a.questions);
+  if (field("questions")) fm.list(*field("questions"), "questions", a.questions, &a.question_lines);
   if (field("related")) fm.list(*field("related"), "related", a.related);
   if (field("owner")) fm.string(*field("owner"), "owner", a.owner);
   if (field("translation_of")) fm.string(*field("translation_of"), "translation_of", a.translation_of);

@@ -84,8 +84,9 @@ int add_filter(const char* function, SearchFilters& filters, const char* field, 
 int set_layers(const char* function, SearchLayers& layers, unsigned flags) {
   if ((flags & ~static_cast<unsigned>(HM_LAYERS_DEFAULT)) != 0)
     return fail(HM_EINVALID, std::string(function) + ": unknown layer flags " + std::to_string(flags) +
-                                 "; use HM_LAYER_SYNONYMS, HM_LAYER_SPELLING, HM_LAYER_FALLBACK");
+                                 "; use HM_LAYER_SYNONYMS, HM_LAYER_SPELLING, HM_LAYER_FALLBACK, HM_LAYER_MODEL");
   layers.synonyms = (flags & HM_LAYER_SYNONYMS) != 0;
+  layers.model = (flags & HM_LAYER_MODEL) != 0;
   layers.spelling = (flags & HM_LAYER_SPELLING) != 0;
   layers.fallback = (flags & HM_LAYER_FALLBACK) != 0;
   return HM_OK;
@@ -331,11 +332,12 @@ HM_EXTERN int hm_search_request_set_layers(hm_search_request* req, unsigned laye
 HM_EXTERN int hm_search_request_set_ranking(hm_search_request* req, int ranking) {
   return guard(__func__, [&](const char* fn) -> int {
     if (req == nullptr) return null_argument(fn, "req");
-    if (ranking != HM_RANKING_LANGUAGE_MODEL && ranking != HM_RANKING_BM25)
+    if (ranking != HM_RANKING_LANGUAGE_MODEL && ranking != HM_RANKING_BM25 && ranking != HM_RANKING_CHOSEN)
       return fail(HM_EINVALID, "hm_search_request_set_ranking: unknown ranking " + std::to_string(ranking) +
-                                   "; use HM_RANKING_LANGUAGE_MODEL or HM_RANKING_BM25");
-    req->request.layers.ranking =
-        ranking == HM_RANKING_BM25 ? SearchLayers::Ranking::kBm25 : SearchLayers::Ranking::kLanguageModel;
+                                   "; use HM_RANKING_CHOSEN, HM_RANKING_LANGUAGE_MODEL or HM_RANKING_BM25");
+    req->request.layers.ranking = ranking == HM_RANKING_BM25            ? SearchLayers::Ranking::kBm25
+                                  : ranking == HM_RANKING_LANGUAGE_MODEL ? SearchLayers::Ranking::kLanguageModel
+                                                                         : SearchLayers::Ranking::kChosen;
     return HM_OK;
   });
 }
@@ -406,6 +408,20 @@ HM_EXTERN const char* hm_hit_path(const hm_results* r, size_t i, size_t* len) {
 }
 HM_EXTERN const char* hm_hit_updated(const hm_results* r, size_t i, size_t* len) {
   return hit_string(__func__, r, i, len, &Hit::updated);
+}
+
+HM_EXTERN double hm_hit_xapian_score(const hm_results* r, size_t i) {
+  return guard_value<double>(__func__, 0.0, [&] {
+    const Hit* h = hit_at(r, i);
+    return h ? h->xapian_score : 0.0;
+  });
+}
+
+HM_EXTERN double hm_hit_model_score(const hm_results* r, size_t i) {
+  return guard_value<double>(__func__, std::nan(""), [&] {
+    const Hit* h = hit_at(r, i);
+    return h && h->has_model_score ? h->model_score : std::nan("");
+  });
 }
 
 HM_EXTERN double hm_hit_score(const hm_results* r, size_t i) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -263,13 +264,22 @@ Result<EvalReport> run_eval(const EvalOptions& options) {
   layers.synonyms = options.synonyms;
   layers.spelling = options.spelling;
   layers.fallback = options.fallback;
+  layers.model = options.model;
   if (options.bm25) layers.ranking = SearchLayers::Ranking::kBm25;
   std::vector<std::string> on;
-  for (auto [name, enabled] : {std::pair{"synonyms", options.synonyms}, std::pair{"spelling", options.spelling},
-                               std::pair{"stemming", options.stemming}, std::pair{"fallback", options.fallback}})
+  for (auto [name, enabled] : {std::pair{"model", options.model}, std::pair{"synonyms", options.synonyms},
+                               std::pair{"spelling", options.spelling}, std::pair{"stemming", options.stemming},
+                               std::pair{"fallback", options.fallback}})
     if (enabled) on.emplace_back(name);
+  auto stats = index->stats();
+  if (!stats.ok()) return stats.status();
+  report.ranking = stats->ranking;
+  report.models = stats->models;
+  char weight[32];
+  std::snprintf(weight, sizeof weight, "%g", options.model ? report.ranking.model_weight : 0.0);
   report.layers = on.empty() ? "none" : text::join(on, " ");
-  report.layers += options.bm25 ? "; ranking bm25" : "; ranking language model";
+  report.layers += "; ranking " + (options.bm25 ? std::string("bm25 (forced)") : report.ranking.weighting) +
+                   ", model weight " + weight;
 
   std::map<std::string, std::string> groups;
   auto group_of = [&](const std::string& id) -> std::string {

@@ -24,7 +24,7 @@ void DocumentBuilder::index_text(Xapian::Document& doc, analysis::Analyzer& anal
   }
 }
 
-Xapian::Document DocumentBuilder::build(const Article& a) {
+Xapian::Document DocumentBuilder::build(const Article& a, bool searchable_only) {
   Xapian::Document doc;
   words_.clear();
   analysis::Analyzer& an = analyzer(a.locale);
@@ -61,6 +61,7 @@ Xapian::Document DocumentBuilder::build(const Article& a) {
   std::string phrases = a.title;
   for (const auto& q : a.questions) phrases += "\n" + q;
   doc.add_value(schema::kSlotPhrases, phrases);
+  if (searchable_only) return doc;
   std::string data = schema::encode_document_data(a);
   doc.add_value(schema::kSlotArticle, schema::encode_stored_article(a, schema::split_document_data(data).snippet));
   doc.set_data(std::move(data));

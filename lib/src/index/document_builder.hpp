@@ -22,7 +22,9 @@ class DocumentBuilder {
   DocumentBuilder(const Taxonomy& taxonomy, bool stemming, schema::FieldWeights weights = {})
       : taxonomy_(taxonomy), stemming_(stemming), weights_(weights) {}
 
-  Xapian::Document build(const Article& article);
+  /// `searchable_only`: terms and the values search reads, without the stored article and hit
+  /// data (for throw-away indexes, such as tuning's).
+  Xapian::Document build(const Article& article, bool searchable_only = false);
   /// The folded words (stop words excluded) of the article last built: its contribution to
   /// the locale's spelling vocabulary.
   const std::set<std::string>& words() const { return words_; }

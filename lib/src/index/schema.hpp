@@ -13,7 +13,7 @@
 namespace helpmark::schema {
 
 /// Bumped when the index format changes; an index of another version is rebuilt in full.
-inline constexpr const char* kVersion = "4";
+inline constexpr const char* kVersion = "5";
 
 // Metadata keys.
 inline constexpr const char* kMetaSchema = "helpmark.schema";
@@ -25,6 +25,11 @@ inline constexpr const char* kMetaAnswerModel = "helpmark.answer_model";   ///< 
 inline constexpr std::string_view kMetaSynonymsPrefix = "helpmark.synonyms.";      ///< + locale
 inline constexpr std::string_view kMetaVocabularyPrefix = "helpmark.vocabulary.";  ///< + locale
 inline constexpr std::string_view kMetaSpellingPrefix = "helpmark.spelling.";      ///< + locale
+inline constexpr const char* kMetaRanking = "helpmark.ranking";  ///< RankingSettings, JSON
+/// + locale: the locale's lexical model (model::LexicalModel::serialize()).
+inline constexpr std::string_view kMetaModelPrefix = "helpmark.model.";
+/// + locale: the fingerprint of the examples its model was trained on (hex).
+inline constexpr std::string_view kMetaModelInputPrefix = "helpmark.model_input.";
 
 // Term prefixes. Free-text terms are stems behind "Z"; boolean filter terms use ':' so a value
 // can start with an upper-case letter ("XL:pt-BR").

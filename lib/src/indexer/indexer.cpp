@@ -14,7 +14,12 @@
 #include "analysis/analyzer.hpp"
 #include "index/document_builder.hpp"
 #include "index/schema.hpp"
+#include "index/ranking_settings.hpp"
 #include "index/storage.hpp"
+#include "indexer/tuning.hpp"
+#include "model/examples.hpp"
+#include "search/confidence.hpp"
+#include "model/training.hpp"
 #include "vocabulary/vocabulary_files.hpp"
 #include "vocabulary/spelling.hpp"
 #include "util/text.hpp"
@@ -43,11 +48,71 @@ std::map<std::string, Existing> read_existing(const Xapian::Database& db) {
   return existing;
 }
 
+// Articles added, changed or removed since the ranking settings were last chosen.
+constexpr const char* kMetaChangesSinceTuning = "helpmark.changes_since_tuning";
+
 // Fault injection for the crash-safety test: HELPMARK_TEST_CRASH_AFTER=N kills the process
 // with SIGKILL after N documents were written inside the open transaction.
 long crash_after() {
   const char* v = std::getenv("HELPMARK_TEST_CRASH_AFTER");
   return v ? std::atol(v) : -1;
+}
+
+// Brings each locale's lexical model up to date: retrained when its examples changed (or on
+// a rebuild), kept otherwise, removed when the locale has too little to learn from.
+void update_models(Xapian::WritableDatabase& db, const std::vector<model::LocaleExamples>& examples,
+                   const std::vector<std::string>& locales, bool retrain, const IndexOptions& options,
+                   IndexReport& report) {
+  model::TrainingOptions training;
+  training.threads = options.threads;
+  for (const auto& locale : locales) {
+    const std::string model_key = std::string(schema::kMetaModelPrefix) + locale;
+    const std::string input_key = std::string(schema::kMetaModelInputPrefix) + locale;
+    auto ex = std::find_if(examples.begin(), examples.end(), [&](const auto& e) { return e.locale == locale; });
+    if (ex == examples.end()) {
+      db.set_metadata(model_key, "");
+      db.set_metadata(input_key, "");
+      continue;
+    }
+    ModelReport mr;
+    mr.locale = locale;
+    mr.articles = ex->set.classes.size();
+    mr.examples = ex->set.examples.size();
+    if (!retrain && db.get_metadata(input_key) == ex->fingerprint) {
+      const std::string stored = db.get_metadata(model_key);
+      if (auto m = model::LexicalModel::deserialize(stored); m.ok()) {
+        mr.present = true;
+        mr.features = m->table().size();
+        mr.weights = m->weight_count();
+        mr.bytes = stored.size();
+        report.models.push_back(std::move(mr));
+        continue;
+      }
+    }
+    if (options.on_phase)
+      options.on_phase("training the " + locale + " model: " + std::to_string(mr.articles) + " articles, " +
+                       std::to_string(mr.examples) + " examples");
+    model::TrainingStats stats;
+    auto trained = model::train_lexical_model(ex->set, training, &stats);
+    if (!trained.ok()) {
+      // Too little to learn from: search uses Xapian alone in this locale.
+      mr.note = trained.status().message();
+      db.set_metadata(model_key, "");
+      db.set_metadata(input_key, ex->fingerprint);
+      report.models.push_back(std::move(mr));
+      continue;
+    }
+    const std::string bytes = trained->serialize();
+    db.set_metadata(model_key, bytes);
+    db.set_metadata(input_key, ex->fingerprint);
+    mr.present = true;
+    mr.trained = true;
+    mr.features = stats.features;
+    mr.weights = stats.weights;
+    mr.bytes = bytes.size();
+    mr.seconds = stats.seconds;
+    report.models.push_back(std::move(mr));
+  }
 }
 
 }  // namespace
@@ -83,15 +148,56 @@ Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report
   Xapian::WritableDatabase& db = opened.value();
 
   try {
-    const std::string stamp = std::string(schema::kVersion) + ":" + taxonomy->fingerprint() +
-                              (options.stemming ? ":stem" : ":nostem");
-    const bool rebuild = db.get_metadata(schema::kMetaStamp) != stamp;
-    // A new schema or taxonomy changes every document's hash, so everything is rewritten.
+    const std::string base_stamp = std::string(schema::kVersion) + ":" + taxonomy->fingerprint() +
+                                   (options.stemming ? ":stem" : ":nostem");
+    const std::string stored_stamp = db.get_metadata(schema::kMetaStamp);
     auto existing = read_existing(db);
+    const auto examples = model::collect_examples(set->articles, taxonomy->locales(), options.stemming,
+                                                  model::ExampleLimits{}, report.diagnostics);
+
+    // The ranking settings: chosen again from the articles' questions on a first build, a new
+    // schema or taxonomy, --retrain, or once a fifth of the articles changed since the last
+    // choice; kept otherwise, so that editing an article costs no tuning.
+    const std::string stored_ranking = db.get_metadata(schema::kMetaRanking);
+    RankingSettings settings = RankingSettings::from_json(stored_ranking);
+    std::size_t changed = 0;
+    {
+      std::set<std::string> ids;
+      for (const auto& a : set->articles) {
+        ids.insert(a.id);
+        auto it = existing.find(a.id);
+        changed += it == existing.end() || !it->second.hash.starts_with(a.content_hash + ":");
+      }
+      for (const auto& [id, old] : existing) changed += !ids.count(id);
+    }
+    const std::string changes_text = db.get_metadata(kMetaChangesSinceTuning);
+    std::size_t changes_since_tuning = changed + (changes_text.empty() ? 0 : std::stoul(changes_text));
+    const bool retune = options.retrain || stored_ranking.empty() || !stored_stamp.starts_with(base_stamp + ":") ||
+                        changes_since_tuning * 5 > std::max<std::size_t>(1, set->articles.size());
+    std::optional<AnswerModel> fitted_answers;
+    if (retune) {
+      TuningInput tuning;
+      tuning.articles = &set->articles;
+      tuning.examples = &examples;
+      tuning.taxonomy = &taxonomy.value();
+      tuning.vocabulary = &vocabulary_files;
+      tuning.stemming = options.stemming;
+      tuning.threads = options.threads;
+      tuning.on_phase = options.on_phase;
+      TuningResult tuned = tune_ranking(tuning);
+      settings = tuned.settings;
+      fitted_answers = tuned.answer_model;
+      changes_since_tuning = 0;
+    }
+    report.ranking = settings.chosen_by;
+    // Documents are built with the chosen field weights: a change rewrites every document, as
+    // a new schema or taxonomy does.
+    const std::string stamp = base_stamp + ":" + settings.fields_key();
+    const bool rebuild = stored_stamp != stamp;
     const long crash_limit = crash_after();
     long written = 0;
 
-    DocumentBuilder builder(taxonomy.value(), options.stemming);
+    DocumentBuilder builder(taxonomy.value(), options.stemming, settings.fields);
     // Spelling vocabularies, kept up to date by subtracting what changed documents had.
     std::map<std::string, vocabulary::Vocabulary> vocabularies;
     auto vocabulary = [&](const std::string& locale) -> vocabulary::Vocabulary& {
@@ -136,6 +242,18 @@ Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report
       forget(old.docid);
       db.delete_document(old.docid);
       ++report.removed;
+    }
+    update_models(db, examples, taxonomy->locales(), rebuild || options.retrain, options, report);
+    db.set_metadata(schema::kMetaRanking, settings.to_json());
+    db.set_metadata(kMetaChangesSinceTuning, std::to_string(changes_since_tuning));
+    // The answer model fitted on the held-out questions replaces the stored one, unless that
+    // was calibrated on real traffic for the same features (calibrate's is kept).
+    if (fitted_answers) {
+      const auto stored = search::model_from_json(db.get_metadata(schema::kMetaAnswerModel));
+      if (!stored || stored->source != "calibrate" || stored->features != search::feature_names()) {
+        fitted_answers->source = "index";
+        db.set_metadata(schema::kMetaAnswerModel, search::model_to_json(*fitted_answers));
+      }
     }
     db.set_metadata(schema::kMetaSchema, schema::kVersion);
     db.set_metadata(schema::kMetaStamp, stamp);

@@ -29,7 +29,9 @@ std::string search_response(const SearchRequest& request, const SearchResponse& 
   ordered_json hits = ordered_json::array();
   for (const auto& h : response.hits)
     hits.push_back({{"id", h.id}, {"title", h.title}, {"summary", h.summary}, {"snippet", h.snippet},
-                    {"score", h.score}, {"journey", h.journey}, {"subtopic", h.subtopic},
+                    {"score", h.score}, {"xapian_score", h.xapian_score},
+                    {"model_score", h.has_model_score ? ordered_json(h.model_score) : ordered_json(nullptr)},
+                    {"journey", h.journey}, {"subtopic", h.subtopic},
                     {"locale", h.locale}, {"audience", h.audience}, {"tags", h.tags},
                     {"path", h.path}, {"updated", h.updated}, {"translation_group", h.translation_group}});
   ordered_json facets = ordered_json::object();
@@ -53,6 +55,9 @@ std::string search_response(const SearchRequest& request, const SearchResponse& 
                       {"auto_corrected", response.auto_corrected},
                       {"corrections", corrections},
                       {"synonyms", synonyms},
+                      {"ranking", {{"weighting", response.ranking.weighting},
+                                   {"model_weight", response.ranking.model_weight},
+                                   {"chosen_by", response.ranking.chosen_by}}},
                       {"hits", hits},
                       {"facets", facets}};
   return dump(out);
@@ -71,16 +76,27 @@ std::string article(const Article& a) {
 }
 
 std::string index_report(const IndexReport& r) {
+  ordered_json models = ordered_json::array();
+  for (const auto& m : r.models) {
+    ordered_json j = {{"locale", m.locale}, {"present", m.present}, {"trained", m.trained},
+                      {"articles", m.articles}, {"examples", m.examples}, {"features", m.features},
+                      {"weights", m.weights}, {"bytes", m.bytes}, {"seconds", m.seconds}};
+    if (!m.note.empty()) j["note"] = m.note;
+    models.push_back(std::move(j));
+  }
   ordered_json out = {{"added", r.added},         {"updated", r.updated}, {"removed", r.removed},
                       {"unchanged", r.unchanged}, {"skipped", r.skipped}, {"total", r.total},
-                      {"seconds", r.seconds},     {"diagnostics", diagnostics_json(r.diagnostics)}};
+                      {"seconds", r.seconds},     {"ranking", r.ranking}, {"models", models},
+                      {"diagnostics", diagnostics_json(r.diagnostics)}};
   return dump(out);
 }
 
 std::string answer(const std::string& question, const Answer& a) {
   ordered_json alternatives = ordered_json::array();
   for (const auto& c : a.alternatives)
-    alternatives.push_back({{"id", c.id}, {"title", c.title}, {"locale", c.locale}, {"confidence", c.confidence}});
+    alternatives.push_back({{"id", c.id}, {"title", c.title}, {"locale", c.locale}, {"confidence", c.confidence},
+                            {"score", c.score}, {"xapian_score", c.xapian_score},
+                            {"model_score", c.has_model_score ? ordered_json(c.model_score) : ordered_json(nullptr)}});
   ordered_json corrections = ordered_json::array();
   for (const auto& c : a.explanation.corrections) corrections.push_back({{"from", c.from}, {"to", c.to}});
   ordered_json synonyms = ordered_json::array();
@@ -93,6 +109,9 @@ std::string answer(const std::string& question, const Answer& a) {
       {"escalate", a.escalate},
       {"confidence", a.confidence},
       {"threshold", a.threshold},
+      {"score", a.score},
+      {"xapian_score", a.xapian_score},
+      {"model_score", a.has_model_score ? ordered_json(a.model_score) : ordered_json(nullptr)},
       {"id", a.found ? ordered_json(a.id) : ordered_json(nullptr)},
       {"title", a.title},
       {"summary", a.summary},
@@ -119,6 +138,46 @@ std::string suggestions(const std::string& prefix, const std::vector<Suggestion>
   return dump(ordered_json{{"prefix", prefix}, {"suggestions", items}});
 }
 
+namespace {
+
+ordered_json ranking_json(const IndexStats::Ranking& r) {
+  ordered_json out = {{"fields", r.fields}, {"weighting", r.weighting}, {"model_weight", r.model_weight},
+                      {"chosen_by", r.chosen_by}};
+  if (!r.tuning_json.empty()) {
+    auto t = ordered_json::parse(r.tuning_json, nullptr, false);
+    if (!t.is_discarded()) out["tuning"] = std::move(t);
+  }
+  return out;
+}
+
+ordered_json models_json(const std::vector<IndexStats::Model>& models) {
+  ordered_json out = ordered_json::array();
+  for (const auto& m : models) {
+    ordered_json j = {{"locale", m.locale}, {"articles", m.articles}, {"features", m.features},
+                      {"weights", m.weights}, {"bytes", m.bytes}};
+    if (!m.error.empty()) j["error"] = m.error;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string index_stats(const IndexStats& s) {
+  ordered_json out = {{"articles", s.articles},
+                      {"schema", s.schema},
+                      {"default_locale", s.default_locale},
+                      {"ranking", ranking_json(s.ranking)},
+                      {"models", models_json(s.models)},
+                      {"answer_model",
+                       {{"source", s.answer_model.source},
+                        {"fitted_on", s.answer_model.fitted_on},
+                        {"threshold", s.answer_model.threshold},
+                        {"features", s.answer_model.features},
+                        {"weights", s.answer_model.weights}}}};
+  return dump(out);
+}
+
 std::string eval_report(const EvalReport& r) {
   ordered_json misses = ordered_json::array();
   for (const auto& m : r.misses)
@@ -129,6 +188,8 @@ std::string eval_report(const EvalReport& r) {
       {"in_scope", r.in_scope},
       {"out_of_scope", r.out_of_scope},
       {"layers", r.layers},
+      {"ranking", ranking_json(r.ranking)},
+      {"models", models_json(r.models)},
       {"recall@1", r.recall_at_1},
       {"recall@3", r.recall_at_3},
       {"recall@10", r.recall_at_10},

@@ -13,24 +13,14 @@
 namespace helpmark {
 namespace {
 
+// How much a confidence shrinks when the answer's matched words all came from spelling
+// correction: enough to put a usual answer below any fitted threshold.
+constexpr double kCorrectedOnlyFactor = 0.5;
+
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   for (std::size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
     s.replace(pos, from.size(), to);
   return s;
-}
-
-// The share of `words` whose stems appear in `stems`.
-double share_matched(const std::vector<search::QueryWord>& words, const std::set<std::string>& stems,
-                     std::vector<std::string>* matched, std::vector<std::string>* unmatched) {
-  if (words.empty()) return 0;
-  std::size_t hits = 0;
-  for (const auto& w : words) {
-    bool found = std::any_of(w.stems.begin(), w.stems.end(), [&](const std::string& s) { return stems.count(s) > 0; });
-    hits += found;
-    if (found && matched) matched->push_back(w.used);
-    if (!found && unmatched) unmatched->push_back(w.used);
-  }
-  return static_cast<double>(hits) / static_cast<double>(words.size());
 }
 
 }  // namespace
@@ -61,14 +51,9 @@ Result<Answer> Index::Impl::answer(const std::string& question, const std::strin
     return answer;
   }
 
-  // Features of a hit, relative to the others.
+  // Features of a hit, relative to the others (hits are the first candidates, in order).
   auto features_of = [&](std::size_t i, AnswerExplanation* explain) {
     const RankedHit& hit = ranked.hits[i];
-    std::map<std::string, double> f;
-    f["coverage"] = share_matched(ranked.prepared.words, hit.matched_stems,
-                                  explain ? &explain->matched_terms : nullptr,
-                                  explain ? &explain->unmatched_terms : nullptr);
-    // Agreement between fields: the title alone carries the question's words.
     std::vector<analysis::Token> tokens;
     analysis::Analyzer& an = analyzer(*handle, *snap, hit.hit.locale);
     an.tokenize(hit.hit.title, tokens);
@@ -79,23 +64,43 @@ Result<Answer> Index::Impl::answer(const std::string& question, const std::strin
       an.stems(t, stems);
       title_stems.insert(stems.begin(), stems.end());
     }
-    f["title_coverage"] = share_matched(ranked.prepared.words, title_stems, nullptr, nullptr);
-    f["top_norm"] = ranked.max_possible > 0 ? hit.weight / ranked.max_possible : 0;
-    const double next = i + 1 < ranked.hits.size() ? ranked.hits[i + 1].weight : 0;
-    const double prev = i > 0 ? ranked.hits[i - 1].weight : hit.weight;
-    // Measured against the most the query could score, not against the hit's own weight: a lone
-    // hit matching one incidental word must not look like a clear winner.
-    f["gap"] = ranked.max_possible > 0 ? (i == 0 ? hit.weight - next : hit.weight - prev) / ranked.max_possible : 0;
-    f["corrected"] = ranked.auto_corrected ? 1 : 0;
-    f["synonym"] = ranked.prepared.synonyms.empty() ? 0 : 1;
-    f["inv_words"] = 1.0 / static_cast<double>(std::max<std::size_t>(1, ranked.prepared.words.size()));
-    return f;
+    search::AnswerEvidence e;
+    e.words = &ranked.prepared.words;
+    e.candidates = &ranked.candidates;
+    e.index = i;
+    e.matched_stems = &hit.matched_stems;
+    e.title_stems = &title_stems;
+    e.max_possible = ranked.max_possible;
+    e.corrected = ranked.auto_corrected;
+    e.synonym = !ranked.prepared.synonyms.empty();
+    return search::answer_features(e, explain ? &explain->matched_terms : nullptr,
+                                   explain ? &explain->unmatched_terms : nullptr);
+  };
+  // A match that rests only on words spelling correction put there ("weather in paris" made
+  // "whether in parts") is weak evidence, whatever the scores say.
+  auto rests_on_corrections = [&](const RankedHit& hit) {
+    if (ranked.corrections.empty() || !ranked.auto_corrected) return false;
+    bool any = false;
+    for (const auto& w : ranked.prepared.words) {
+      const bool matched = std::any_of(w.stems.begin(), w.stems.end(), [&](const std::string& st) { return hit.matched_stems.count(st) > 0; });
+      if (matched && w.used == w.typed) return false;
+      any = any || matched;
+    }
+    return any;
+  };
+  auto confidence_of = [&](std::size_t i, const std::map<std::string, double>& features) {
+    const double c = search::predict(model, features);
+    return rests_on_corrections(ranked.hits[i]) ? c * kCorrectedOnlyFactor : c;
   };
 
   const Article best = schema::stored_article(handle->db.get_document(ranked.hits[0].docid));
   answer.found = true;
   answer.explanation.features = features_of(0, &answer.explanation);
-  answer.confidence = search::predict(model, answer.explanation.features);
+  answer.confidence = confidence_of(0, answer.explanation.features);
+  answer.score = ranked.hits[0].hit.score;
+  answer.xapian_score = ranked.hits[0].hit.xapian_score;
+  answer.model_score = ranked.hits[0].hit.model_score;
+  answer.has_model_score = ranked.hits[0].hit.has_model_score;
   answer.escalate = answer.confidence < answer.threshold;
   answer.id = best.id;
   answer.title = best.title;
@@ -113,7 +118,8 @@ Result<Answer> Index::Impl::answer(const std::string& question, const std::strin
   }
   for (std::size_t i = 1; i < ranked.hits.size(); ++i) {
     const Hit& h = ranked.hits[i].hit;
-    answer.alternatives.push_back({h.id, h.title, h.locale, search::predict(model, features_of(i, nullptr))});
+    answer.alternatives.push_back({h.id, h.title, h.locale, confidence_of(i, features_of(i, nullptr)), h.score,
+                                   h.xapian_score, h.model_score, h.has_model_score});
   }
   return answer;
 }
@@ -141,25 +147,18 @@ Result<CalibrationReport> calibrate_answers(const std::filesystem::path& index_d
   {
     auto db = storage::open_for_reading(index_dir);
     if (!db.ok()) return db.status();
-    AnswerModel before = AnswerModel::defaults();
-    auto j = nlohmann::json::parse(db->get_metadata(schema::kMetaAnswerModel), nullptr, false);
-    if (!j.is_discarded() && j.is_object()) {
-      before.weights = j.value("weights", before.weights);
-      before.threshold = j.value("threshold", before.threshold);
-    }
+    const AnswerModel before =
+        search::model_from_json(db->get_metadata(schema::kMetaAnswerModel)).value_or(AnswerModel::defaults());
     report.accuracy_before = search::answer_accuracy(before, examples);
   }
   report.model = search::fit_model(examples, name + " (" + std::to_string(queries.size()) + " queries)");
+  report.model.source = "calibrate";
   report.accuracy = search::answer_accuracy(report.model, examples);
   if (write) {
     auto db = storage::open_for_writing(index_dir);
     if (!db.ok()) return db.status();
-    nlohmann::json j = {{"features", report.model.features},
-                        {"weights", report.model.weights},
-                        {"threshold", report.model.threshold},
-                        {"fitted_on", report.model.fitted_on}};
     try {
-      db->set_metadata(schema::kMetaAnswerModel, j.dump());
+      db->set_metadata(schema::kMetaAnswerModel, search::model_to_json(report.model));
       db->commit();
     } catch (const Xapian::Error& e) {
       return Status(ErrorCode::kIoError, "writing the model failed: " + e.get_description());

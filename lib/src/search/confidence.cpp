@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace helpmark::search {
 
@@ -14,8 +15,60 @@ const std::vector<std::string>& feature_names() {
       "corrected",       // 1 when spelling correction was needed
       "synonym",         // 1 when a synonym expansion was applied
       "inv_words",       // 1 / number of query words: short queries say less
+      "model",           // the lexical model's score (-1 when no model knows the article)
+      "model_margin",    // its lead over the best model score of the other candidates
+      "agree",           // 1 when it is both Xapian's and the model's first choice
   };
   return kNames;
+}
+
+namespace {
+
+// The share of `words` whose stems appear in `stems`.
+double share_matched(const std::vector<QueryWord>& words, const std::set<std::string>& stems,
+                     std::vector<std::string>* matched, std::vector<std::string>* unmatched) {
+  if (words.empty()) return 0;
+  std::size_t hits = 0;
+  for (const auto& w : words) {
+    bool found = std::any_of(w.stems.begin(), w.stems.end(), [&](const std::string& s) { return stems.count(s) > 0; });
+    hits += found;
+    if (found && matched) matched->push_back(w.used);
+    if (!found && unmatched) unmatched->push_back(w.used);
+  }
+  return static_cast<double>(hits) / static_cast<double>(words.size());
+}
+
+}  // namespace
+
+std::map<std::string, double> answer_features(const AnswerEvidence& e, std::vector<std::string>* matched,
+                                              std::vector<std::string>* unmatched) {
+  const auto& candidates = *e.candidates;
+  const Candidate& hit = candidates[e.index];
+  std::map<std::string, double> f;
+  f["coverage"] = share_matched(*e.words, *e.matched_stems, matched, unmatched);
+  // Agreement between fields: the title alone carries the question's words.
+  f["title_coverage"] = share_matched(*e.words, *e.title_stems, nullptr, nullptr);
+  f["top_norm"] = e.max_possible > 0 ? hit.xapian / e.max_possible : 0;
+  // Measured against the most the query could score, not against the hit's own weight: a lone
+  // hit matching one incidental word must not look like a clear winner.
+  const double next = e.index + 1 < candidates.size() ? candidates[e.index + 1].xapian : 0;
+  const double prev = e.index > 0 ? candidates[e.index - 1].xapian : hit.xapian;
+  f["gap"] = e.max_possible > 0 ? (e.index == 0 ? hit.xapian - next : hit.xapian - prev) / e.max_possible : 0;
+  f["corrected"] = e.corrected ? 1 : 0;
+  f["synonym"] = e.synonym ? 1 : 0;
+  f["inv_words"] = 1.0 / static_cast<double>(std::max<std::size_t>(1, e.words->size()));
+  const double own = hit.model.value_or(-1.0);
+  double best_other = -1.0;
+  bool model_first = hit.model.has_value();
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    if (i == e.index || !candidates[i].model) continue;
+    best_other = std::max(best_other, *candidates[i].model);
+    if (*candidates[i].model > own) model_first = false;
+  }
+  f["model"] = own;
+  f["model_margin"] = hit.model ? own - best_other : 0;
+  f["agree"] = model_first && hit.xapian_rank == 0 ? 1 : 0;
+  return f;
 }
 
 double predict(const AnswerModel& model, const std::map<std::string, double>& features) {
@@ -27,14 +80,41 @@ double predict(const AnswerModel& model, const std::map<std::string, double>& fe
   return 1.0 / (1.0 + std::exp(-z));
 }
 
+std::string model_to_json(const AnswerModel& model) {
+  nlohmann::json j = {{"features", model.features},
+                      {"weights", model.weights},
+                      {"threshold", model.threshold},
+                      {"fitted_on", model.fitted_on},
+                      {"source", model.source}};
+  return j.dump();
+}
+
+std::optional<AnswerModel> model_from_json(std::string_view text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  try {
+    AnswerModel m;
+    m.features = j.value("features", std::vector<std::string>{});
+    m.weights = j.value("weights", std::vector<double>{});
+    m.threshold = j.value("threshold", 0.5);
+    m.fitted_on = j.value("fitted_on", std::string());
+    // Models stored before `source` existed came from `helpmark calibrate`.
+    m.source = j.value("source", std::string("calibrate"));
+    if (m.weights.size() != m.features.size() + 1) return std::nullopt;
+    return m;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
 double answer_accuracy(const AnswerModel& model, const std::vector<TrainingExample>& examples) {
-  if (examples.empty()) return 0;
-  std::size_t right = 0;
+  double right = 0, total = 0;
   for (const auto& e : examples) {
     const bool escalate = predict(model, e.features) < model.threshold;
-    right += escalate ? !e.in_scope : (e.in_scope && e.top_is_right);
+    right += (escalate ? !e.in_scope : (e.in_scope && e.top_is_right)) ? e.weight : 0.0;
+    total += e.weight;
   }
-  return static_cast<double>(right) / static_cast<double>(examples.size());
+  return total > 0 ? right / total : 0;
 }
 
 AnswerModel fit_model(const std::vector<TrainingExample>& examples, const std::string& fitted_on) {
@@ -43,8 +123,9 @@ AnswerModel fit_model(const std::vector<TrainingExample>& examples, const std::s
   const auto& names = feature_names();
   const std::size_t d = names.size() + 1;
   std::vector<std::vector<double>> x;
-  std::vector<double> y;
+  std::vector<double> y, weight;
   for (const auto& e : examples) {
+    weight.push_back(e.weight);
     std::vector<double> row(d, 0.0);
     row[0] = 1.0;
     for (std::size_t i = 0; i < names.size(); ++i)
@@ -66,8 +147,8 @@ AnswerModel fit_model(const std::vector<TrainingExample>& examples, const std::s
       for (std::size_t i = 0; i < d; ++i) z += w[i] * x[n][i];
       const double p = 1.0 / (1.0 + std::exp(-z));
       for (std::size_t i = 0; i < d; ++i) {
-        grad[i] += (p - y[n]) * x[n][i];
-        for (std::size_t j = 0; j < d; ++j) hess[i][j] += p * (1 - p) * x[n][i] * x[n][j];
+        grad[i] += weight[n] * (p - y[n]) * x[n][i];
+        for (std::size_t j = 0; j < d; ++j) hess[i][j] += weight[n] * p * (1 - p) * x[n][i] * x[n][j];
       }
     }
     for (std::size_t i = 1; i < d; ++i) {
@@ -137,9 +218,11 @@ AnswerModel AnswerModel::defaults() {
   m.features = search::feature_names();
   // Fitted with `helpmark calibrate` on clinc150-dev (3,100 queries, language-model ranking);
   // a site replaces them by calibrating on its own traffic.
-  m.weights = {-0.355, -0.709, 0.343, 4.949, 18.877, -1.651, 0.0, -5.385};
+  // The model features have no weight here: this is the fallback for a knowledge base with
+  // too few questions to fit its own model (indexer/tuning), where there is no model either.
+  m.weights = {-0.355, -0.709, 0.343, 4.949, 18.877, -1.651, 0.0, -5.385, 0.0, 0.0, 0.0};
   m.threshold = 0.246;
-  m.fitted_on = "defaults (fitted on clinc150-dev)";
+  m.fitted_on = "defaults (fitted on clinc150-dev, before the lexical model)";
   return m;
 }
 

@@ -8,6 +8,7 @@
 #include "helpmark/answer.hpp"
 #include "index/schema.hpp"
 #include "index/storage.hpp"
+#include "search/confidence.hpp"
 #include "search/facets.hpp"
 #include "search/index_impl.hpp"
 #include "search/snippet.hpp"
@@ -42,6 +43,16 @@ const search::FacetTable& Handle::facet_table() {
   return *facets;
 }
 
+const search::ModelView& Handle::model_view(const std::string& locale, std::shared_ptr<const model::LexicalModel> model) {
+  auto& slot = model_views[locale];
+  const Xapian::rev revision = db.get_revision();
+  if (!slot.view || slot.revision != revision || &slot.view->model() != model.get()) {
+    slot.view = std::make_unique<search::ModelView>(std::move(model), db);
+    slot.revision = revision;
+  }
+  return *slot.view;
+}
+
 Index::Impl::Impl(fs::path dir, Xapian::Database first) : dir_(std::move(dir)) {
   snapshot_ = load_snapshot(first, 0);
   auto handle = std::make_unique<Handle>();
@@ -55,16 +66,8 @@ std::shared_ptr<Snapshot> Index::Impl::load_snapshot(const Xapian::Database& db,
   s->default_locale = db.get_metadata(schema::kMetaDefaultLocale);
   if (s->default_locale.empty()) s->default_locale = "en";
   s->stemming = db.get_metadata(schema::kMetaStemming) != "0";
-  s->model = AnswerModel::defaults();
-  if (std::string model = db.get_metadata(schema::kMetaAnswerModel); !model.empty()) {
-    auto j = nlohmann::json::parse(model, nullptr, false);
-    if (!j.is_discarded()) {
-      s->model.features = j.value("features", s->model.features);
-      s->model.weights = j.value("weights", s->model.weights);
-      s->model.threshold = j.value("threshold", s->model.threshold);
-      s->model.fitted_on = j.value("fitted_on", s->model.fitted_on);
-    }
-  }
+  s->ranking = RankingSettings::from_json(db.get_metadata(schema::kMetaRanking));
+  s->model = search::model_from_json(db.get_metadata(schema::kMetaAnswerModel)).value_or(AnswerModel::defaults());
   return s;
 }
 
@@ -144,6 +147,19 @@ const vocabulary::Speller* Index::Impl::speller(Handle& handle, Snapshot& snapsh
   return r.speller.get();
 }
 
+std::shared_ptr<const model::LexicalModel> Index::Impl::lexical_model(Handle& handle, Snapshot& snapshot,
+                                                                   const std::string& locale) {
+  LocaleResources& r = resources(handle, snapshot, locale);
+  std::call_once(r.model_once, [&] {
+    const std::string data = handle.db.get_metadata(std::string(schema::kMetaModelPrefix) + locale);
+    if (data.empty()) return;
+    // A damaged model is left out: search goes on with Xapian alone (show --index-stats says why).
+    if (auto m = model::LexicalModel::deserialize(data); m.ok())
+      r.model = std::make_shared<const model::LexicalModel>(std::move(m).value());
+  });
+  return r.model;
+}
+
 std::vector<std::string> Index::Impl::chain(const Snapshot& snapshot, const std::string& locale, bool fallback) const {
   std::vector<std::string> chain;
   auto add = [&](const std::string& l) {
@@ -205,88 +221,87 @@ Ranked Index::Impl::rank_once(Handle& handle, Snapshot& snapshot, const RankRequ
   filters.push_back(or_terms(schema::kStatus, statuses));
   const Xapian::Query filter(Xapian::Query::OP_AND, filters.begin(), filters.end());
 
-  struct Run {
-    Xapian::MSet mset;
-    double top = 0;
-  };
-  // Ranking asks Xapian for the top results only, so it can skip documents that cannot reach
-  // them; the exact total and facet counts come from a second pass below.
-  auto run = [&](const search::PreparedQuery& prepared, Xapian::Enquire& enquire) {
-    Run r;
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, prepared.query, filter));
-    // A unigram language model with Jelinek-Mercer smoothing (lambda 0.3) ranks help articles
-    // and FAQ phrasings better than BM25: recall@1 0.840 vs 0.777 on clinc150-dev and 0.867
-    // vs 0.780 on the sample queries (README, "Search quality").
-    if (request.layers.ranking == SearchLayers::Ranking::kBm25)
-      enquire.set_weighting_scheme(Xapian::BM25Weight());
-    else
-      enquire.set_weighting_scheme(Xapian::LMWeight(0.0, Xapian::Weight::JELINEK_MERCER_SMOOTHING, 0.3, 0.0));
-    if (prepared.browse) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-    // Translations of one article are one result: collapse on the translation group.
-    enquire.set_collapse_key(schema::kSlotGroup);
-    r.mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                              static_cast<Xapian::doccount>(request.limit), Xapian::doccount(0));
-    r.top = r.mset.empty() ? 0 : r.mset.begin().get_weight();
-    return r;
-  };
+  // The index's own settings, or a weighting forced to compare.
+  RankingSettings settings = snapshot.ranking;
+  if (request.layers.ranking == SearchLayers::Ranking::kBm25) settings.weighting = RankingSettings::Weighting::kBm25;
+  if (request.layers.ranking == SearchLayers::Ranking::kLanguageModel)
+    settings.weighting = RankingSettings::Weighting::kLanguageModel;
+  // Xapian's candidates for the fusion: the page, and at least kFusionDepth.
+  const std::size_t depth = std::max(search::kFusionDepth, request.offset + request.limit);
 
-  Xapian::Enquire enquire(handle.db);
   search::PreparedQuery prepared = qb.prepare(request.query, false, request.layers.synonyms);
-  Run result = run(prepared, enquire);
+  search::XapianPass pass = search::run_xapian(handle.db, prepared.query, filter, settings, depth, prepared.browse);
   if (request.layers.spelling) {
     search::PreparedQuery corrected = qb.prepare(request.query, true, request.layers.synonyms);
     if (!corrected.corrections.empty()) {
       ranked.corrected_query = corrected.corrected_text;
       ranked.corrections = corrected.corrections;
-      Xapian::Enquire enquire2(handle.db);
-      Run alternative = run(corrected, enquire2);
+      search::XapianPass alternative =
+          search::run_xapian(handle.db, corrected.query, filter, settings, depth, corrected.browse);
       // The typed words were unknown to the index, so the corrected query can only do better;
       // switch when the typed query found nothing or clearly less.
-      if (result.mset.empty() || alternative.top > 1.25 * result.top) {
+      if (pass.hits.empty() || alternative.top > 1.25 * pass.top) {
         ranked.auto_corrected = true;
         prepared = std::move(corrected);
-        result = std::move(alternative);
-        enquire = enquire2;
+        pass = std::move(alternative);
       }
     }
   }
 
-  // The exact total and facet counts: one pass over every match of the chosen query, without
-  // weights (BoolWeight) or collapsing (the spy counts each translation group once itself).
-  // Cheaper than making the ranking pass visit every match: about 20% of search CPU at 10k.
+  // The lexical models of the chain score the text that was searched.
+  search::QueryModelScores scores;
+  std::vector<std::unique_ptr<model::FeatureExtractor>> extractors;
+  if (request.layers.model && !prepared.browse && settings.model_weight > 0) {
+    std::vector<search::ModelContext> contexts;
+    for (const auto& locale : ranked.chain) {
+      auto m = lexical_model(handle, snapshot, locale);
+      if (!m) continue;
+      extractors.push_back(std::make_unique<model::FeatureExtractor>(analyzer(handle, snapshot, locale)));
+      contexts.push_back({&handle.model_view(locale, std::move(m)), extractors.back().get()});
+    }
+    scores.compute(ranked.auto_corrected ? ranked.corrected_query : request.query, contexts);
+  }
+  if (scores.empty()) settings.model_weight = 0;
+  const search::FacetTable& table = handle.facet_table();
+  search::Fused fused = search::fuse(handle.db, pass, prepared.query, filter, settings, &scores, &table);
+  search::keep_near_proposals(fused, prepared.query);
+  ranked.ranking = {settings.weighting_name(), settings.model_weight, settings.chosen_by};
+
+  // The exact total and facet counts: one pass over every match of the chosen query (with the
+  // articles the model added), without weights (BoolWeight) or collapsing (the spy counts each
+  // translation group once itself). Cheaper than making the ranking pass visit every match.
   {
-    search::FacetSpy spy(handle.facet_table(), std::set<std::string>(request.facets.begin(), request.facets.end()));
+    search::FacetSpy spy(table, std::set<std::string>(request.facets.begin(), request.facets.end()));
     Xapian::Enquire counter(handle.db);
-    counter.set_query(Xapian::Query(Xapian::Query::OP_FILTER, prepared.query, filter));
+    counter.set_query(Xapian::Query(Xapian::Query::OP_FILTER, fused.matched, filter));
     counter.set_weighting_scheme(Xapian::BoolWeight());
     counter.add_matchspy(&spy);
     (void)counter.get_mset(0, 0, handle.db.get_doccount());
     ranked.total = spy.groups();
     ranked.facets = spy.result();
   }
-  ranked.max_possible = result.mset.get_max_possible();
+  ranked.max_possible = pass.max_possible;
 
-  for (auto it = result.mset.begin(); it != result.mset.end(); ++it) {
+  const std::size_t end = std::min(fused.candidates.size(), request.offset + request.limit);
+  for (std::size_t i = request.offset; i < end; ++i) {
+    const search::Candidate& candidate = fused.candidates[i];
     RankedHit hit;
-    hit.weight = it.get_weight();
-    Xapian::Document doc = it.get_document();
+    hit.weight = candidate.xapian;
+    Xapian::docid shown = candidate.docid;
     // Show the translation in the best locale of the chain, whichever translation matched.
     // The facet table knows each translation's locale, status and filter fields: no document
     // is read to decide.
     if (ranked.chain.size() > 1 || request.locale.empty()) {
-      const search::FacetTable& table = handle.facet_table();
-      const Xapian::docid matched = *it;
-      const std::uint32_t group = table.group_of(matched);
+      const std::uint32_t group = table.group_of(candidate.docid);
       if (group != search::FacetTable::kNoGroup && table.group_has_several(group)) {
         auto rank_of = [&](std::string_view locale) {
           auto pos = std::find(ranked.chain.begin(), ranked.chain.end(), locale);
           return pos == ranked.chain.end() ? ranked.chain.size() : static_cast<std::size_t>(pos - ranked.chain.begin());
         };
-        std::size_t best = rank_of(table.value_of(matched, "locale"));
-        Xapian::docid best_id = matched;
+        std::size_t best = rank_of(table.value_of(candidate.docid, "locale"));
         auto [first, last] = table.members(group);
         for (const Xapian::docid* other = first; best > 0 && other != last; ++other) {
-          if (*other == matched) continue;
+          if (*other == candidate.docid) continue;
           const std::string_view status = table.value_of(*other, "status");
           if (std::find(statuses.begin(), statuses.end(), status) == statuses.end()) continue;
           // Translations may differ in tags, audience or sub-topic: show one only if it matches
@@ -297,25 +312,25 @@ Ranked Index::Impl::rank_once(Handle& handle, Snapshot& snapshot, const RankRequ
             continue;
           if (std::size_t r = rank_of(table.value_of(*other, "locale")); r < best) {
             best = r;
-            best_id = *other;
+            shown = *other;
           }
         }
-        if (best_id != matched) doc = handle.db.get_document(best_id);
       }
     }
+    Xapian::Document doc = handle.db.get_document(shown);
     const std::string data = doc.get_data();
     const schema::DocumentData parts = schema::split_document_data(data);
     hit.hit = schema::decode_hit(parts.hit);
-    hit.hit.score = hit.weight;
-    hit.docid = doc.get_docid();
+    hit.hit.score = candidate.fused;
+    hit.hit.xapian_score = candidate.xapian;
+    hit.hit.has_model_score = candidate.model.has_value();
+    hit.hit.model_score = candidate.model.value_or(0.0);
+    hit.docid = shown;
     hit.snippet_source = std::string(parts.snippet);
-    if (request.matched_stems) {
-      const std::string prefix(schema::kStem);
-      for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t)
-        if ((*t).starts_with(prefix)) hit.matched_stems.insert((*t).substr(prefix.size()));
-    }
+    if (request.matched_stems) hit.matched_stems = search::matching_stems(handle.db, candidate.docid, fused.matched);
     ranked.hits.push_back(std::move(hit));
   }
+  ranked.candidates = std::move(fused.candidates);
   ranked.prepared = std::move(prepared);
   return ranked;
 }
@@ -351,6 +366,7 @@ Result<SearchResponse> Index::Impl::search(const SearchRequest& request) {
   response.corrections = ranked.corrections;
   response.synonyms = ranked.prepared.synonyms;
   response.locales = ranked.chain;
+  response.ranking = ranked.ranking;
   for (auto& rh : ranked.hits) {
     rh.hit.snippet = search::make_snippet(rh.snippet_source, ranked.prepared.highlight_stems,
                                           analyzer(*handle, *snap, rh.hit.locale));
@@ -371,6 +387,35 @@ Result<Article> Index::Impl::get(const std::string& id) {
 std::size_t Index::Impl::size() {
   auto h = lease();
   return h->db.get_doccount();
+}
+
+IndexStats Index::Impl::stats() {
+  auto handle = lease();
+  auto snap = snapshot();
+  IndexStats st;
+  st.articles = handle->db.get_doccount();
+  st.schema = handle->db.get_metadata(schema::kMetaSchema);
+  st.default_locale = snap->default_locale;
+  const RankingSettings& r = snap->ranking;
+  st.ranking = {r.fields_key(), r.weighting_name(), r.model_weight, r.chosen_by, r.tuning_json};
+  const std::string prefix(schema::kMetaModelPrefix);
+  for (auto k = handle->db.metadata_keys_begin(prefix); k != handle->db.metadata_keys_end(prefix); ++k) {
+    const std::string data = handle->db.get_metadata(*k);
+    if (data.empty()) continue;
+    IndexStats::Model m;
+    m.locale = (*k).substr(prefix.size());
+    m.bytes = data.size();
+    if (auto model = model::LexicalModel::deserialize(data); model.ok()) {
+      m.articles = model->classes().size();
+      m.features = model->table().size();
+      m.weights = model->weight_count();
+    } else {
+      m.error = model.status().message();
+    }
+    st.models.push_back(std::move(m));
+  }
+  st.answer_model = snap->model;
+  return st;
 }
 
 // The public face: every call converts library exceptions into a Status.
@@ -435,5 +480,9 @@ std::size_t Index::size() const {
 }
 
 const fs::path& Index::path() const { return impl_->dir(); }
+
+Result<IndexStats> Index::stats() const {
+  return guarded([&]() -> Result<IndexStats> { return impl_->stats(); });
+}
 
 }  // namespace helpmark

@@ -15,8 +15,11 @@
 #include "analysis/analyzer.hpp"
 #include "helpmark/answer.hpp"
 #include "helpmark/index.hpp"
+#include "index/ranking_settings.hpp"
+#include "model/lexical_model.hpp"
 #include "search/facets.hpp"
 #include "search/query_builder.hpp"
+#include "search/ranking.hpp"
 #include "vocabulary/spelling.hpp"
 #include "vocabulary/synonyms.hpp"
 
@@ -28,9 +31,17 @@ struct Handle {
   std::uint64_t generation = 0;
   std::map<std::string, std::unique_ptr<analysis::Analyzer>> analyzers;
   std::unique_ptr<search::FacetTable> facets;  ///< Of db's revision; see facet_table().
+  /// Per locale: its lexical model's articles in db's revision; see model_view().
+  struct RevisionModelView {
+    Xapian::rev revision = 0;
+    std::unique_ptr<search::ModelView> view;
+  };
+  std::map<std::string, RevisionModelView> model_views;
 
   /// The facet table of this handle's database revision, rebuilt when the revision changed.
   const search::FacetTable& facet_table();
+  /// The locale's model as this revision sees it, rebuilt when the revision or model changed.
+  const search::ModelView& model_view(const std::string& locale, std::shared_ptr<const model::LexicalModel> model);
 };
 
 /// Titles and questions of one locale, indexed by their words' stems, for autocomplete.
@@ -52,6 +63,8 @@ struct LocaleResources {
   std::shared_ptr<const vocabulary::SynonymTable> synonyms;
   std::once_flag phrases_once;
   std::unique_ptr<PhraseIndex> phrases;
+  std::once_flag model_once;
+  std::shared_ptr<const model::LexicalModel> model;  ///< Null when the locale has none.
 };
 
 /// What one revision of the index says about itself.
@@ -60,6 +73,7 @@ struct Snapshot {
   std::string default_locale = "en";
   bool stemming = true;
   AnswerModel model;
+  RankingSettings ranking;
   std::mutex mu;  // guards `resources`
   std::map<std::string, std::shared_ptr<LocaleResources>> resources;
 };
@@ -68,13 +82,15 @@ struct RankedHit {
   Hit hit;                      ///< The translation shown (best locale of the chain).
   Xapian::docid docid = 0;      ///< Its document, for the full article (answers).
   std::string snippet_source;   ///< Text to cut the snippet from.
-  double weight = 0;
+  double weight = 0;            ///< Xapian's weight.
   std::set<std::string> matched_stems;  ///< Filled when asked for (answers).
 };
 
 struct Ranked {
   search::PreparedQuery prepared;  ///< The query whose results these are.
   std::vector<RankedHit> hits;
+  std::vector<search::Candidate> candidates;  ///< Every candidate, fused order (hits are a page).
+  RankingInfo ranking;
   std::size_t total = 0;
   std::map<std::string, std::vector<FacetCount>> facets;
   std::vector<std::string> chain;
@@ -123,6 +139,7 @@ class Index::Impl {
   Result<std::vector<Suggestion>> suggest(const std::string& prefix, const std::string& locale, std::size_t limit);
   Result<Article> get(const std::string& id);
   std::size_t size();
+  IndexStats stats();
   const std::filesystem::path& dir() const { return dir_; }
 
   /// Ranks with retry on DatabaseModifiedError. Shared by search and answer.
@@ -131,6 +148,8 @@ class Index::Impl {
   LocaleResources& resources(Handle& handle, Snapshot& snapshot, const std::string& locale);
   /// The locale's speller, built on first use; null when the index has no vocabulary for it.
   const vocabulary::Speller* speller(Handle& handle, Snapshot& snapshot, const std::string& locale);
+  /// The locale's lexical model, loaded on first use; null when it has none (or it is damaged).
+  std::shared_ptr<const model::LexicalModel> lexical_model(Handle& handle, Snapshot& snapshot, const std::string& locale);
   std::vector<std::string> chain(const Snapshot& snapshot, const std::string& locale, bool fallback) const;
   search::QueryBuilder builder(Handle& handle, Snapshot& snapshot, const std::vector<std::string>& chain);
 

@@ -1,0 +1,45 @@
+// What each locale's lexical model learns from: every published article's title and
+// questions, and, as weaker evidence, its summary and own section headings, so that articles
+// without questions take part too. Problems in the questions become warnings.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "helpmark/article.hpp"
+#include "helpmark/status.hpp"
+#include "model/training.hpp"
+
+namespace helpmark::model {
+
+/// Where an example came from, for held-out tuning (only questions are held out).
+enum class ExampleKind : std::uint8_t { kTitle, kQuestion, kSummary, kHeading };
+
+/// One locale's examples: a TrainingSet plus what each example is and its text.
+struct LocaleExamples {
+  std::string locale;
+  TrainingSet set;                     ///< classes are article ids
+  std::vector<ExampleKind> kinds;      ///< by example
+  std::vector<std::string> texts;      ///< by example
+  std::string fingerprint;             ///< Changes when anything the model learns from changes.
+  std::size_t articles_with_questions = 0;
+};
+
+struct ExampleLimits {
+  /// Questions used per article; the rest are reported and left out, so one article cannot
+  /// outweigh the others.
+  std::size_t max_questions_per_article = 200;
+};
+
+/// The examples of every locale in `locales` that has published articles. Warnings (file and
+/// line) for: the same question on two articles (used by neither: it cannot tell them apart),
+/// a question repeated within an article, a question with no words, a question that reads as
+/// another of the knowledge base's languages, and articles over the question limit.
+/// Thread-compatible.
+std::vector<LocaleExamples> collect_examples(const std::vector<Article>& articles,
+                                             const std::vector<std::string>& locales, bool stemming,
+                                             const ExampleLimits& limits, std::vector<Diagnostic>& diagnostics);
+
+}  // namespace helpmark::model
