@@ -65,6 +65,7 @@ int run_index(const IndexCommand& cmd) {
                 cmd.articles.c_str(), report.added, report.updated, report.removed,
                 report.unchanged, report.skipped, report.total, cmd.index.c_str(), report.seconds);
     if (!cmd.quiet) {
+      for (const auto& n : report.notices) std::printf("note: %s\n", n.c_str());
       std::printf("ranking: %s\n", report.ranking.c_str());
       for (const auto& m : report.models) {
         if (!m.present)

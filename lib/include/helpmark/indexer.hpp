@@ -61,6 +61,8 @@ struct IndexReport {
   /// How the ranking settings were chosen ("held-out questions: ...", or kept, or defaults
   /// and why).
   std::string ranking;
+  /// Things worth knowing that are not about one file: a locale without a spelling dictionary.
+  std::vector<std::string> notices;
 };
 
 /// Brings the index at `options.index_dir` up to date with the articles, incrementally: an

@@ -49,7 +49,7 @@ target_include_directories(helpmark_shared INTERFACE
   $<BUILD_INTERFACE:${HELPMARK_GENERATED_INCLUDE_DIR}>
   $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 target_link_libraries(helpmark_shared PRIVATE
-  helpmark_core PkgConfig::XAPIAN PkgConfig::CMARK_GFM ICU::uc ICU::i18n yaml-cpp SQLite::SQLite3 ${HELPMARK_BLAS_LIBRARY}
+  helpmark_core PkgConfig::XAPIAN PkgConfig::CMARK_GFM ICU::uc ICU::i18n yaml-cpp SQLite::SQLite3 PkgConfig::HUNSPELL ${HELPMARK_BLAS_LIBRARY}
   Threads::Threads)
 target_link_options(helpmark_shared PRIVATE
   "LINKER:--exclude-libs,ALL"

@@ -11,13 +11,13 @@ analysis::Analyzer& DocumentBuilder::analyzer(const std::string& locale) {
 }
 
 void DocumentBuilder::index_text(Xapian::Document& doc, analysis::Analyzer& analyzer,
-                                 std::string_view text, Xapian::termcount weight) {
+                                 std::string_view text, Xapian::termcount weight, bool own_language) {
   tokens_.clear();
   analyzer.tokenize(text, tokens_);
   const std::string prefix(schema::kStem);
   for (const auto& token : tokens_) {
     if (token.stopword) continue;
-    words_.insert(token.folded);
+    if (own_language) words_.insert(token.folded);
     stems_.clear();
     analyzer.stems(token, stems_);
     for (const auto& stem : stems_) doc.add_term(prefix + stem, weight);
@@ -37,10 +37,18 @@ Xapian::Document DocumentBuilder::build(const Article& a, bool searchable_only) 
     if (s.level > 0) index_text(doc, an, s.heading, weights_.headings);
     index_text(doc, an, s.text, weights_.body);
   }
-  // The journey and sub-topic labels in the article's language make "payments" or "pagos"
-  // find the journey's articles even when the words are not in the text.
-  index_text(doc, an, taxonomy_.label(a.journey, a.locale), weights_.body);
-  if (!a.subtopic.empty()) index_text(doc, an, taxonomy_.label(a.subtopic, a.locale), weights_.body);
+  // The journey and sub-topic labels make "payments" or "pagos" find the journey's articles
+  // even when the words are not in the text: in the article's language, and in each other
+  // language of the knowledge base (analysed as that language), so that a query in a locale
+  // the article has no translation in still finds it through the fallback ("Verkaufsgebühren"
+  // finds the English selling-fees article).
+  // (Other languages' words stay out of the article's spelling vocabulary.)
+  for (const auto& locale : taxonomy_.locales()) {
+    const bool own = locale == a.locale;
+    analysis::Analyzer& label_analyzer = own ? an : analyzer(locale);
+    index_text(doc, label_analyzer, taxonomy_.label(a.journey, locale), weights_.body, own);
+    if (!a.subtopic.empty()) index_text(doc, label_analyzer, taxonomy_.label(a.subtopic, locale), weights_.body, own);
+  }
 
   auto boolean = [&](std::string_view prefix, const std::string& value) {
     if (!value.empty()) doc.add_boolean_term(std::string(prefix) + value);

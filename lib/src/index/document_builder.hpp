@@ -31,8 +31,9 @@ class DocumentBuilder {
   analysis::Analyzer& analyzer(const std::string& locale);
 
  private:
+  /// `own_language`: the text is in the article's language (its words join the vocabulary).
   void index_text(Xapian::Document& doc, analysis::Analyzer& analyzer, std::string_view text,
-                  Xapian::termcount weight);
+                  Xapian::termcount weight, bool own_language = true);
 
   const Taxonomy& taxonomy_;
   bool stemming_;

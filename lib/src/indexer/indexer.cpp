@@ -23,6 +23,7 @@
 #include "vocabulary/vocabulary_files.hpp"
 #include "vocabulary/spelling.hpp"
 #include "util/text.hpp"
+#include "vocabulary/dictionary.hpp"
 
 namespace fs = std::filesystem;
 
@@ -115,6 +116,23 @@ void update_models(Xapian::WritableDatabase& db, const std::vector<model::Locale
   }
 }
 
+// A locale whose words spelling may correct but whose language has no dictionary installed.
+void note_missing_dictionaries(const std::vector<std::string>& locales, IndexReport& report) {
+  for (const auto& locale : locales) {
+    const std::string language = text::ascii_lower(locale.substr(0, locale.find('-')));
+    // Scripts written without spaces are never corrected (vocabulary/spelling.hpp).
+    if (language == "ja" || language == "zh" || language == "th" || language == "lo" || language == "km" ||
+        language == "my")
+      continue;
+    if (!vocabulary::LanguageDictionary::find(locale).empty()) continue;
+    const auto names = vocabulary::LanguageDictionary::names_for(locale);
+    report.notices.push_back("no Hunspell dictionary for " + locale + " (looked for " + text::join(names, ", ") +
+                             ".dic): spelling correction may change real " + locale +
+                             " words the articles do not use; install hunspell-" + language +
+                             " or set HELPMARK_DICTIONARY_PATH");
+  }
+}
+
 }  // namespace
 
 Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report_out) {
@@ -190,6 +208,7 @@ Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report
       changes_since_tuning = 0;
     }
     report.ranking = settings.chosen_by;
+    note_missing_dictionaries(taxonomy->locales(), report);
     // Documents are built with the chosen field weights: a change rewrites every document, as
     // a new schema or taxonomy does.
     const std::string stamp = base_stamp + ":" + settings.fields_key();

@@ -423,6 +423,14 @@ TuningResult Tuner::run() {
   const double answer_accuracy = search::answer_accuracy(fitted, answer_data);
   result.answer_model = fitted;
 
+  // Recall@1 by model weight (best field weights and weighting at each): how much the model
+  // helps on this knowledge base's questions.
+  nlohmann::json by_model_weight = nlohmann::json::object();
+  for (std::size_t a = 0; a < alphas_.size(); ++a) {
+    char key[16];
+    std::snprintf(key, sizeof key, "%.1f", alphas_[a]);
+    by_model_weight[key] = best_at([&](std::size_t s) { return s % alphas_.size() == a; });
+  }
   nlohmann::json report = {
       {"held_out", held_out},
       {"available", available},
@@ -433,6 +441,7 @@ TuningResult Tuner::run() {
       {"defaults", {{"recall@1", scores.hits[setting(0, 0, default_alpha)] / n}}},
       {"xapian_only", {{"recall@1", best_at([&](std::size_t s) { return s % alphas_.size() == 0; })}}},
       {"model_only", {{"recall@1", best_at([&](std::size_t s) { return s % alphas_.size() == alphas_.size() - 1; })}}},
+      {"recall@1_by_model_weight", by_model_weight},
       {"answer_model",
        {{"questions", positives}, {"out_of_scope", out_of_scope}, {"article_removed", removed},
         {"threshold", fitted.threshold}, {"accuracy", answer_accuracy}}}};

@@ -87,6 +87,7 @@ std::string index_report(const IndexReport& r) {
   ordered_json out = {{"added", r.added},         {"updated", r.updated}, {"removed", r.removed},
                       {"unchanged", r.unchanged}, {"skipped", r.skipped}, {"total", r.total},
                       {"seconds", r.seconds},     {"ranking", r.ranking}, {"models", models},
+                      {"notices", r.notices},
                       {"diagnostics", diagnostics_json(r.diagnostics)}};
   return dump(out);
 }

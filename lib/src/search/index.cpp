@@ -188,6 +188,11 @@ search::QueryBuilder Index::Impl::builder(Handle& handle, Snapshot& snapshot, co
     Handle* h = &handle;
     Snapshot* sn = &snapshot;
     ctx.speller = [this, h, sn, locale]() { return speller(*h, *sn, locale); };
+    LocaleResources* r = &res;
+    ctx.dictionary = [r, locale]() {
+      std::call_once(r->dictionary_once, [&] { r->dictionary = vocabulary::LanguageDictionary::open(locale); });
+      return r->dictionary.get();
+    };
     contexts.push_back(std::move(ctx));
   }
   return search::QueryBuilder(std::move(contexts), handle.db);
@@ -253,7 +258,11 @@ Ranked Index::Impl::rank_once(Handle& handle, Snapshot& snapshot, const RankRequ
   std::vector<std::unique_ptr<model::FeatureExtractor>> extractors;
   if (request.layers.model && !prepared.browse && settings.model_weight > 0) {
     std::vector<search::ModelContext> contexts;
+    // Models of the query's language only: the default locale's model knows nothing of a
+    // German query (its articles compete on Xapian's weight instead).
+    const std::string language = ranked.chain.front().substr(0, ranked.chain.front().find('-'));
     for (const auto& locale : ranked.chain) {
+      if (locale.substr(0, locale.find('-')) != language) continue;
       auto m = lexical_model(handle, snapshot, locale);
       if (!m) continue;
       extractors.push_back(std::make_unique<model::FeatureExtractor>(analyzer(handle, snapshot, locale)));

@@ -65,6 +65,8 @@ struct LocaleResources {
   std::unique_ptr<PhraseIndex> phrases;
   std::once_flag model_once;
   std::shared_ptr<const model::LexicalModel> model;  ///< Null when the locale has none.
+  std::once_flag dictionary_once;
+  std::unique_ptr<vocabulary::LanguageDictionary> dictionary;  ///< Null when none is installed.
 };
 
 /// What one revision of the index says about itself.

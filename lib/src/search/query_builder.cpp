@@ -46,6 +46,11 @@ bool QueryBuilder::known(const analysis::Token& token) const {
   }
   for (const auto& ctx : chain_)
     if (const vocabulary::Speller* sp = ctx.speller ? ctx.speller() : nullptr; sp && sp->known(token.folded)) return true;
+  // A real word of the language is never "corrected" into an article's word, even when no
+  // article uses it ("weather" is not a typo of "whether").
+  for (const auto& ctx : chain_)
+    if (const vocabulary::LanguageDictionary* d = ctx.dictionary ? ctx.dictionary() : nullptr; d && d->has(token.normalized))
+      return true;
   return false;
 }
 

@@ -12,6 +12,7 @@
 
 #include "analysis/analyzer.hpp"
 #include "helpmark/index.hpp"
+#include "vocabulary/dictionary.hpp"
 #include "vocabulary/spelling.hpp"
 #include "vocabulary/synonyms.hpp"
 
@@ -23,6 +24,8 @@ struct LocaleContext {
   analysis::Analyzer* analyzer = nullptr;            ///< Owned by the caller's handle.
   std::function<const vocabulary::Speller*()> speller;           ///< Built on first need; may return null.
   std::shared_ptr<const vocabulary::SynonymTable> synonyms;      ///< May be null.
+  /// The language's dictionary, loaded on first need; may return null (none installed).
+  std::function<const vocabulary::LanguageDictionary*()> dictionary;
 };
 
 struct QueryWord {
