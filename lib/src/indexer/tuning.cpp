@@ -8,6 +8,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
 #include <unordered_map>
 
 #include "analysis/analyzer.hpp"
@@ -19,6 +21,8 @@
 #include "search/query_builder.hpp"
 #include "search/ranking.hpp"
 #include "util/text.hpp"
+#include "vocabulary/dictionary.hpp"
+#include "vocabulary/spelling.hpp"
 #include "vocabulary/synonyms.hpp"
 
 namespace helpmark {
@@ -75,7 +79,52 @@ struct HeldOut {
   std::uint32_t cls = 0;      // class in the locale's examples
   std::size_t example = 0;    // index into the locale's examples
   std::uint64_t hash = 0;
+  std::string query;          // the question as searched (a fifth with a typo)
 };
+
+// Customers type: one held-out question in kTypoEvery is searched with a typo in one of its
+// longer words (a letter dropped, doubled, swapped with the next or replaced), so that the
+// settings are chosen for text as it is typed, spelling correction included.
+constexpr std::uint64_t kTypoEvery = 5;
+
+std::string with_typo(const std::string& text, std::uint64_t hash) {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(text);
+  // Words of 4+ letters of a script with spaces (a typo in Japanese is not this kind of typo).
+  std::vector<std::pair<int32_t, int32_t>> words;
+  for (int32_t i = 0; i < u.length();) {
+    while (i < u.length() && !u_isalpha(u.char32At(i))) i = u.moveIndex32(i, 1);
+    const int32_t start = i;
+    int32_t letters = 0;
+    bool spaced_script = true;
+    while (i < u.length() && u_isalpha(u.char32At(i))) {
+      const UChar32 c = u.char32At(i);
+      if (c >= 0x0E00 && (c < 0x1E00 || c > 0x1FFF)) spaced_script = false;  // Thai, CJK, ...
+      ++letters;
+      i = u.moveIndex32(i, 1);
+    }
+    if (letters >= 4 && spaced_script) words.emplace_back(start, i);
+  }
+  if (words.empty()) return text;
+  const auto [start, end] = words[hash % words.size()];
+  // A position inside the word, not its first letter (people rarely get that wrong).
+  const int32_t length = end - start;
+  const int32_t at = start + 1 + static_cast<int32_t>((hash >> 8) % static_cast<std::uint64_t>(length - 1));
+  switch ((hash >> 16) % 4) {
+    case 0: u.remove(at, 1); break;                                    // dropped
+    case 1: u.insert(at, u.charAt(at)); break;                         // doubled
+    case 2:                                                            // swapped with the previous
+      if (at > start) {
+        const char16_t c = u.charAt(at);
+        u.setCharAt(at, u.charAt(at - 1));
+        u.setCharAt(at - 1, c);
+      }
+      break;
+    default: u.setCharAt(at, static_cast<char16_t>(u.charAt(at) == u'e' ? u'a' : u'e')); break;  // replaced
+  }
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
 
 // One fold's index and models: articles with the fold's questions taken out.
 struct FoldSetup {
@@ -86,6 +135,7 @@ struct FoldSetup {
   std::vector<std::unordered_map<Xapian::docid, std::size_t>> article_of;
   std::vector<std::unordered_map<std::string, Xapian::docid>> docid_of;  // article id -> docid
   std::vector<std::vector<std::unique_ptr<search::ModelView>>> views;     // by preset, by locale
+  std::vector<std::unique_ptr<vocabulary::Speller>> spellers;            // by locale; may be null
 };
 
 struct Scores {
@@ -111,6 +161,8 @@ class Tuner {
                               ? nullptr
                               : std::make_shared<const vocabulary::SynonymTable>(vocabulary::SynonymTable::deserialize(syn->second)));
     }
+    dictionaries_.resize(in_.examples->size());
+    dictionary_tried_.assign(in_.examples->size(), false);
   }
 
   TuningResult run();
@@ -127,7 +179,15 @@ class Tuner {
     search::PreparedQuery prepared;
     search::XapianPass pass;
     search::Fused fused;
+    bool corrected = false;
   };
+  const vocabulary::LanguageDictionary* dictionary(std::size_t locale) {
+    if (!dictionary_tried_[locale]) {
+      dictionary_tried_[locale] = true;
+      dictionaries_[locale] = vocabulary::LanguageDictionary::open((*in_.examples)[locale].locale);
+    }
+    return dictionaries_[locale].get();
+  }
   Ranking rank(const FoldSetup& fold, std::size_t preset, const RankingSettings& weighting, std::size_t locale,
                const std::string& text, const Xapian::Query& filter);
   search::TrainingExample answer_example(const FoldSetup& fold, std::size_t preset, const RankingSettings& chosen,
@@ -141,6 +201,8 @@ class Tuner {
   std::vector<std::unique_ptr<analysis::Analyzer>> analyzers_;     // by locale of examples
   std::vector<std::unique_ptr<model::FeatureExtractor>> extractors_;
   std::vector<std::shared_ptr<const vocabulary::SynonymTable>> synonyms_;
+  std::vector<std::unique_ptr<vocabulary::LanguageDictionary>> dictionaries_;  // by locale, opened on need
+  std::vector<bool> dictionary_tried_;
 };
 
 std::vector<bool> Tuner::sampled_classes(const model::LocaleExamples& ex) const {
@@ -206,6 +268,8 @@ FoldSetup Tuner::build_fold(const std::vector<HeldOut>& held_out) {
                            copy.questions.end());
     fold.articles.push_back(std::move(copy));
   }
+  // The spelling vocabulary of each locale, as the real index would have it.
+  std::map<std::string, vocabulary::Vocabulary> vocabularies;
   for (const auto& fields : presets_) {
     DocumentBuilder builder(*in_.taxonomy, in_.stemming, fields);
     Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
@@ -215,6 +279,7 @@ FoldSetup Tuner::build_fold(const std::vector<HeldOut>& held_out) {
       const Xapian::docid id = db.add_document(builder.build(fold.articles[i], true));
       article_of[id] = i;
       docid_of[fold.articles[i].id] = id;
+      if (fold.dbs.empty()) vocabularies[fold.articles[i].locale].add_document(builder.words());
     }
     std::vector<std::unique_ptr<search::ModelView>> views;
     for (const auto& m : fold.models) views.push_back(m ? std::make_unique<search::ModelView>(m, db) : nullptr);
@@ -222,6 +287,16 @@ FoldSetup Tuner::build_fold(const std::vector<HeldOut>& held_out) {
     fold.article_of.push_back(std::move(article_of));
     fold.docid_of.push_back(std::move(docid_of));
     fold.views.push_back(std::move(views));
+  }
+  for (const auto& ex : examples) {
+    auto v = vocabularies.find(ex.locale);
+    auto domain = in_.vocabulary->spelling.find(ex.locale);
+    const std::vector<std::string> no_words;
+    const auto& words = domain == in_.vocabulary->spelling.end() ? no_words : domain->second;
+    fold.spellers.push_back(v == vocabularies.end() && words.empty()
+                                ? nullptr
+                                : std::make_unique<vocabulary::Speller>(
+                                      v == vocabularies.end() ? vocabulary::Vocabulary() : std::move(v->second), words));
   }
   return fold;
 }
@@ -233,13 +308,19 @@ Tuner::Ranking Tuner::rank(const FoldSetup& fold, std::size_t preset, const Rank
   ctx.locale = (*in_.examples)[locale].locale;
   ctx.analyzer = analyzers_[locale].get();
   ctx.synonyms = synonyms_[locale];
+  const vocabulary::Speller* speller = fold.spellers[locale].get();
+  ctx.speller = [speller] { return speller; };
+  ctx.dictionary = [this, locale] { return dictionary(locale); };
   search::QueryBuilder qb({ctx}, db);
   Ranking r;
-  r.prepared = qb.prepare(text, false, true);
-  r.pass = search::run_xapian(db, r.prepared.query, filter, weighting, kDepth, r.prepared.browse);
+  search::Retrieval retrieval = search::retrieve(qb, db, text, filter, weighting, kDepth, true, true);
+  r.prepared = std::move(retrieval.prepared);
+  r.pass = std::move(retrieval.pass);
+  r.corrected = retrieval.auto_corrected;
+  const std::string& searched = retrieval.auto_corrected ? retrieval.corrected_query : text;
   search::QueryModelScores scores;
   if (const search::ModelView* view = fold.views[preset][locale].get(); view && !r.prepared.browse)
-    scores.compute(text, {{view, extractors_[locale].get()}});
+    scores.compute(searched, {{view, extractors_[locale].get()}});
   r.fused = search::fuse(db, r.pass, r.prepared.query, filter, weighting, &scores, nullptr);
   return r;
 }
@@ -273,6 +354,7 @@ search::TrainingExample Tuner::answer_example(const FoldSetup& fold, std::size_t
   evidence.title_stems = &title_stems;
   evidence.max_possible = r.pass.max_possible;
   evidence.synonym = !r.prepared.synonyms.empty();
+  evidence.corrected = r.corrected;
   e.features = search::answer_features(evidence, nullptr, nullptr);
   e.top_is_right = in_scope && article.id == gold_id;
   return e;
@@ -297,7 +379,8 @@ TuningResult Tuner::run() {
       const std::uint32_t c = ex.set.labels[i];
       if (ex.kinds[i] != model::ExampleKind::kQuestion || !sampled[c] || questions[c] < 2) continue;
       const std::uint64_t h = text::fnv1a64(ex.set.classes[c] + "\n" + ex.texts[i]);
-      by_fold[h % kFolds].push_back({l, c, i, h});
+      const std::uint64_t typo = text::fnv1a64("typo:" + ex.texts[i]);
+      by_fold[h % kFolds].push_back({l, c, i, h, typo % kTypoEvery == 0 ? with_typo(ex.texts[i], typo) : ex.texts[i]});
     }
   }
   // As many folds as it takes to reach kTuningQuestions; within the last, the questions whose
@@ -337,7 +420,7 @@ TuningResult Tuner::run() {
       for (std::size_t p = 0; p < presets_.size(); ++p) {
         const Xapian::docid gold_doc = fold.docid_of[p].count(gold) ? fold.docid_of[p].at(gold) : 0;
         for (std::size_t w = 0; w < weightings_.size(); ++w) {
-          Ranking r = rank(fold, p, weightings_[w], h.locale, ex.texts[h.example], locale_filter);
+          Ranking r = rank(fold, p, weightings_[w], h.locale, h.query, locale_filter);
           for (std::size_t a = 0; a < alphas_.size(); ++a) {
             search::order_candidates(r.fused.candidates, alphas_[a]);
             for (std::size_t k = 0; k < r.fused.candidates.size() && k < 10; ++k)
@@ -387,11 +470,11 @@ TuningResult Tuner::run() {
       const auto& ex = examples[h.locale];
       const std::string& gold = ex.set.classes[h.cls];
       const Xapian::Query filter = filter_for(ex.locale);
-      answer_data.push_back(answer_example(setups[f], bp, chosen, h.locale, ex.texts[h.example], filter, gold, true));
+      answer_data.push_back(answer_example(setups[f], bp, chosen, h.locale, h.query, filter, gold, true));
       ++positives;
       if (i % 2 == 0) {
         const Xapian::Query without(Xapian::Query::OP_AND_NOT, filter, Xapian::Query(std::string(schema::kId) + gold));
-        answer_data.push_back(answer_example(setups[f], bp, chosen, h.locale, ex.texts[h.example], without, gold, false));
+        answer_data.push_back(answer_example(setups[f], bp, chosen, h.locale, h.query, without, gold, false));
         ++removed;
       }
     }

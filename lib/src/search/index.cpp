@@ -234,24 +234,13 @@ Ranked Index::Impl::rank_once(Handle& handle, Snapshot& snapshot, const RankRequ
   // Xapian's candidates for the fusion: the page, and at least kFusionDepth.
   const std::size_t depth = std::max(search::kFusionDepth, request.offset + request.limit);
 
-  search::PreparedQuery prepared = qb.prepare(request.query, false, request.layers.synonyms);
-  search::XapianPass pass = search::run_xapian(handle.db, prepared.query, filter, settings, depth, prepared.browse);
-  if (request.layers.spelling) {
-    search::PreparedQuery corrected = qb.prepare(request.query, true, request.layers.synonyms);
-    if (!corrected.corrections.empty()) {
-      ranked.corrected_query = corrected.corrected_text;
-      ranked.corrections = corrected.corrections;
-      search::XapianPass alternative =
-          search::run_xapian(handle.db, corrected.query, filter, settings, depth, corrected.browse);
-      // The typed words were unknown to the index, so the corrected query can only do better;
-      // switch when the typed query found nothing or clearly less.
-      if (pass.hits.empty() || alternative.top > 1.25 * pass.top) {
-        ranked.auto_corrected = true;
-        prepared = std::move(corrected);
-        pass = std::move(alternative);
-      }
-    }
-  }
+  search::Retrieval retrieval = search::retrieve(qb, handle.db, request.query, filter, settings, depth,
+                                                 request.layers.synonyms, request.layers.spelling);
+  ranked.auto_corrected = retrieval.auto_corrected;
+  ranked.corrected_query = retrieval.corrected_query;
+  ranked.corrections = retrieval.corrections;
+  search::PreparedQuery& prepared = retrieval.prepared;
+  const search::XapianPass& pass = retrieval.pass;
 
   // The lexical models of the chain score the text that was searched.
   search::QueryModelScores scores;

@@ -75,6 +75,28 @@ XapianPass run_xapian(const Xapian::Database& db, const Xapian::Query& query, co
   return pass;
 }
 
+Retrieval retrieve(const QueryBuilder& builder, const Xapian::Database& db, const std::string& text,
+                   const Xapian::Query& filter, const RankingSettings& settings, std::size_t depth, bool synonyms,
+                   bool spelling) {
+  Retrieval r;
+  r.prepared = builder.prepare(text, false, synonyms);
+  r.pass = run_xapian(db, r.prepared.query, filter, settings, depth, r.prepared.browse);
+  if (!spelling) return r;
+  PreparedQuery corrected = builder.prepare(text, true, synonyms);
+  if (corrected.corrections.empty()) return r;
+  r.corrected_query = corrected.corrected_text;
+  r.corrections = corrected.corrections;
+  XapianPass alternative = run_xapian(db, corrected.query, filter, settings, depth, corrected.browse);
+  // The typed words were unknown to the index, so the corrected query can only do better;
+  // switch when the typed query found nothing or clearly less.
+  if (r.pass.hits.empty() || alternative.top > 1.25 * r.pass.top) {
+    r.auto_corrected = true;
+    r.prepared = std::move(corrected);
+    r.pass = std::move(alternative);
+  }
+  return r;
+}
+
 namespace {
 
 Xapian::Query id_terms(const std::vector<std::string>& ids) {

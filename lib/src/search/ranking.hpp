@@ -17,6 +17,7 @@
 #include "model/features.hpp"
 #include "model/lexical_model.hpp"
 #include "search/facets.hpp"
+#include "search/query_builder.hpp"
 
 namespace helpmark::search {
 
@@ -85,6 +86,20 @@ struct XapianPass {
 /// (a match-all query) lists in document order.
 XapianPass run_xapian(const Xapian::Database& db, const Xapian::Query& query, const Xapian::Query& filter,
                       const RankingSettings& settings, std::size_t depth, bool browse);
+
+/// A query's words and Xapian's candidates: as typed, or spelling-corrected when the words as
+/// typed find nothing or clearly less.
+struct Retrieval {
+  PreparedQuery prepared;             ///< The query searched.
+  XapianPass pass;
+  bool auto_corrected = false;        ///< The corrected query was searched.
+  std::string corrected_query;        ///< "Did you mean", when a word was corrected.
+  std::vector<Correction> corrections;
+};
+
+Retrieval retrieve(const QueryBuilder& builder, const Xapian::Database& db, const std::string& text,
+                   const Xapian::Query& filter, const RankingSettings& settings, std::size_t depth, bool synonyms,
+                   bool spelling);
 
 struct Fused {
   std::vector<Candidate> candidates;  ///< Best first.
