@@ -10,45 +10,61 @@ analysis::Analyzer& DocumentBuilder::analyzer(const std::string& locale) {
   return *slot;
 }
 
-void DocumentBuilder::index_text(Xapian::Document& doc, analysis::Analyzer& analyzer,
-                                 std::string_view text, Xapian::termcount weight, bool own_language) {
+void DocumentBuilder::analyse_text(AnalysedArticle& out, AnalysedArticle::Field field, analysis::Analyzer& analyzer,
+                                   std::string_view text, bool own_language) {
   tokens_.clear();
   analyzer.tokenize(text, tokens_);
   const std::string prefix(schema::kStem);
   for (const auto& token : tokens_) {
     if (token.stopword) continue;
-    if (own_language) words_.insert(token.folded);
+    if (own_language) out.words.insert(token.folded);
     stems_.clear();
     analyzer.stems(token, stems_);
-    for (const auto& stem : stems_) doc.add_term(prefix + stem, weight);
+    for (const auto& stem : stems_) ++out.terms[field][prefix + stem];
   }
 }
 
-Xapian::Document DocumentBuilder::build(const Article& a, bool searchable_only) {
-  Xapian::Document doc;
-  words_.clear();
+AnalysedArticle DocumentBuilder::analyse(const Article& a) {
+  AnalysedArticle out;
   analysis::Analyzer& an = analyzer(a.locale);
-
-  index_text(doc, an, a.title, weights_.title);
-  for (const auto& q : a.questions) index_text(doc, an, q, weights_.questions);
-  index_text(doc, an, a.summary, weights_.summary);
-  for (const auto& tag : a.tags) index_text(doc, an, tag, weights_.tags);
+  analyse_text(out, AnalysedArticle::kTitle, an, a.title, true);
+  for (const auto& q : a.questions) analyse_text(out, AnalysedArticle::kQuestions, an, q, true);
+  analyse_text(out, AnalysedArticle::kSummary, an, a.summary, true);
+  for (const auto& tag : a.tags) analyse_text(out, AnalysedArticle::kTags, an, tag, true);
   for (const auto& s : a.sections) {
-    if (s.level > 0) index_text(doc, an, s.heading, weights_.headings);
-    index_text(doc, an, s.text, weights_.body);
+    if (s.level > 0) analyse_text(out, AnalysedArticle::kHeadings, an, s.heading, true);
+    analyse_text(out, AnalysedArticle::kBody, an, s.text, true);
   }
   // The journey and sub-topic labels make "payments" or "pagos" find the journey's articles
   // even when the words are not in the text: in the article's language, and in each other
-  // language of the knowledge base (analysed as that language), so that a query in a locale
-  // the article has no translation in still finds it through the fallback ("Verkaufsgebühren"
-  // finds the English selling-fees article).
-  // (Other languages' words stay out of the article's spelling vocabulary.)
+  // language of the knowledge base (analysed as that language, kept out of the spelling
+  // vocabulary), so that a query in a locale the article has no translation in still finds it
+  // through the fallback ("Verkaufsgebühren" finds the English selling-fees article).
   for (const auto& locale : taxonomy_.locales()) {
     const bool own = locale == a.locale;
     analysis::Analyzer& label_analyzer = own ? an : analyzer(locale);
-    index_text(doc, label_analyzer, taxonomy_.label(a.journey, locale), weights_.body, own);
-    if (!a.subtopic.empty()) index_text(doc, label_analyzer, taxonomy_.label(a.subtopic, locale), weights_.body, own);
+    analyse_text(out, AnalysedArticle::kBody, label_analyzer, taxonomy_.label(a.journey, locale), own);
+    if (!a.subtopic.empty())
+      analyse_text(out, AnalysedArticle::kBody, label_analyzer, taxonomy_.label(a.subtopic, locale), own);
   }
+  return out;
+}
+
+Xapian::Document DocumentBuilder::build(const Article& a) {
+  last_ = analyse(a);
+  return document(a, last_, weights_, false);
+}
+
+Xapian::Document DocumentBuilder::document(const Article& a, const AnalysedArticle& analysed,
+                                           const schema::FieldWeights& weights, bool searchable_only) {
+  Xapian::Document doc;
+  // The usual Xapian way of weighting fields: each occurrence adds the field's weight to the
+  // term's within-document frequency.
+  const Xapian::termcount field_weight[AnalysedArticle::kFieldCount] = {
+      weights.title, weights.questions, weights.summary, weights.tags, weights.headings, weights.body};
+  for (int f = 0; f < AnalysedArticle::kFieldCount; ++f)
+    for (const auto& [term, count] : analysed.terms[static_cast<std::size_t>(f)])
+      doc.add_term(term, count * field_weight[f]);
 
   auto boolean = [&](std::string_view prefix, const std::string& value) {
     if (!value.empty()) doc.add_boolean_term(std::string(prefix) + value);

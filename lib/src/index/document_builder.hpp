@@ -4,10 +4,13 @@
 
 #include <xapian.h>
 
+#include <array>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "analysis/analyzer.hpp"
 #include "helpmark/article.hpp"
@@ -16,29 +19,42 @@
 
 namespace helpmark {
 
+/// An article's stem terms by field, before field weights: analysing is the costly part, so
+/// tuning analyses once and weighs each way it tries.
+struct AnalysedArticle {
+  enum Field { kTitle, kQuestions, kSummary, kTags, kHeadings, kBody, kFieldCount };
+  std::array<std::unordered_map<std::string, Xapian::termcount>, kFieldCount> terms;  ///< term -> occurrences
+  std::set<std::string> words;  ///< Folded words in the article's language (spelling vocabulary).
+};
+
 /// Thread-compatible: holds one Analyzer per locale; use one builder per thread.
 class DocumentBuilder {
  public:
   DocumentBuilder(const Taxonomy& taxonomy, bool stemming, schema::FieldWeights weights = {})
       : taxonomy_(taxonomy), stemming_(stemming), weights_(weights) {}
 
-  /// `searchable_only`: terms and the values search reads, without the stored article and hit
-  /// data (for throw-away indexes, such as tuning's).
-  Xapian::Document build(const Article& article, bool searchable_only = false);
+  /// The document of `article` with the builder's field weights.
+  Xapian::Document build(const Article& article);
   /// The folded words (stop words excluded) of the article last built: its contribution to
   /// the locale's spelling vocabulary.
-  const std::set<std::string>& words() const { return words_; }
+  const std::set<std::string>& words() const { return last_.words; }
+
+  AnalysedArticle analyse(const Article& article);
+  /// `searchable_only`: terms and the values search reads, without the stored article and hit
+  /// data (for throw-away indexes, such as tuning's).
+  static Xapian::Document document(const Article& article, const AnalysedArticle& analysed,
+                                   const schema::FieldWeights& weights, bool searchable_only);
+
   analysis::Analyzer& analyzer(const std::string& locale);
 
  private:
-  /// `own_language`: the text is in the article's language (its words join the vocabulary).
-  void index_text(Xapian::Document& doc, analysis::Analyzer& analyzer, std::string_view text,
-                  Xapian::termcount weight, bool own_language = true);
+  void analyse_text(AnalysedArticle& out, AnalysedArticle::Field field, analysis::Analyzer& analyzer,
+                    std::string_view text, bool own_language);
 
   const Taxonomy& taxonomy_;
   bool stemming_;
   schema::FieldWeights weights_;
-  std::set<std::string> words_;
+  AnalysedArticle last_;
   std::map<std::string, std::unique_ptr<analysis::Analyzer>> analyzers_;
   std::vector<analysis::Token> tokens_;  // reused buffers
   std::vector<std::string> stems_;

@@ -230,8 +230,7 @@ Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report
     auto forget = [&](Xapian::docid docid) {
       if (rebuild) return;
       Article old = schema::stored_article(db.get_document(docid));
-      builder.build(old);
-      vocabulary(old.locale).remove_document(builder.words());
+      vocabulary(old.locale).remove_document(builder.analyse(old).words);
     };
     db.begin_transaction(true);
     const std::size_t total = set->articles.size();

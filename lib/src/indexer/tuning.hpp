@@ -40,9 +40,10 @@ struct TuningResult {
 inline constexpr std::size_t kTuningQuestions = 1000;
 /// Fewer held-out questions than this: the defaults are kept (the choice would be noise).
 inline constexpr std::size_t kMinTuningQuestions = 40;
-/// Larger locales are tuned on a sample of this many articles (its articles compete with each
-/// other as the full set would, at a bounded cost).
-inline constexpr std::size_t kTuningArticles = 2000;
+/// Larger knowledge bases are tuned on a sample of this many articles, shared among the
+/// locales as their articles are: they compete with each other as the full set would, at a
+/// bounded cost.
+inline constexpr std::size_t kTuningArticles = 1000;
 
 /// Deterministic: the same input gives the same result. Not thread-safe with itself only in
 /// that it uses all the threads it is given.

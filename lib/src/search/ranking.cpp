@@ -36,6 +36,11 @@ void QueryModelScores::compute(std::string_view text, const std::vector<ModelCon
   }
 }
 
+void QueryModelScores::assign(const ModelView* view, std::vector<float> scores) {
+  locales_.clear();
+  locales_.push_back({view, std::move(scores)});
+}
+
 std::optional<double> QueryModelScores::of(Xapian::docid id) const {
   for (const auto& l : locales_)
     if (long c = l.view->class_of(id); c >= 0) return l.scores[static_cast<std::size_t>(c)];

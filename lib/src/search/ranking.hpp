@@ -50,6 +50,8 @@ struct ModelContext {
 class QueryModelScores {
  public:
   void compute(std::string_view text, const std::vector<ModelContext>& chain);
+  /// One model's scores, computed elsewhere (`scores[c]` of class c).
+  void assign(const ModelView* view, std::vector<float> scores);
   bool empty() const { return locales_.empty(); }
   /// The document's score by the first model of the chain that knows it.
   std::optional<double> of(Xapian::docid id) const;
