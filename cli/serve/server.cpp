@@ -435,6 +435,8 @@ class Server {
     const std::size_t first = req.body.find_first_not_of(" \t\r\n");
     if (first == std::string::npos) return send_error(res, 400, "invalid input", "the body holds no events");
     if (req.body[first] == '[') {
+      if (Status nesting = json::check_nesting(req.body); !nesting.ok())
+        return send_error(res, 400, "invalid input", nesting.message());
       auto parsed = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
       if (parsed.is_discarded() || !parsed.is_array())
         return send_error(res, 400, "invalid input", "the body is not valid JSON: expected an array of event objects");

@@ -309,6 +309,30 @@ TEST_CASE("bad requests get 4xx JSON errors and never a crash") {
   }
 }
 
+TEST_CASE("a deeply nested JSON body is a 400, not a crash (issue 14, defect 1)") {
+  hmtest::CliKb kb;
+  ServeProcess server(kb.index(), kb.dir() / "events.sqlite", {"--max-body", "1048576"});
+  auto c = server.client();
+  for (const char* open_close : {"[]", "{}"}) {
+    std::string body = "[";
+    for (int i = 0; i < 100000; ++i) body += open_close[0] == '{' ? std::string(R"({"a":)") : std::string("[");
+    body += "1";
+    for (int i = 0; i < 100000; ++i) body += open_close[1];
+    body += "]";
+    auto res = c.Post("/v1/events", body, "application/json");
+    REQUIRE(res);
+    INFO(res->body.substr(0, 300));
+    CHECK(res->status == 400);
+    CHECK(contains(res->body, "nested deeper than 64"));
+  }
+  // The same as one JSONL line.
+  auto res = c.Post("/v1/events", std::string(100000, '{') + "\n", "application/x-ndjson");
+  REQUIRE(res);
+  CHECK(res->status == 400);
+  auto [status, body] = get_json(c, "/healthz");
+  CHECK(status == 200);
+}
+
 TEST_CASE("events are stored and need the API key when one is set") {
   hmtest::CliKb kb;
   const fs::path store = kb.dir() / "events.sqlite";

@@ -127,6 +127,15 @@ TEST_SUITE("tracking/events") {
           "unknown field 'user_email'");
   }
 
+  TEST_CASE("deeply nested JSON is refused before it is parsed (issue 14, defect 1)") {
+    // 100,000 levels overflowed the stack when the parsed value was printed.
+    const std::string deep = R"({"type":"search","results":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+    CHECK(helpmark::text::starts_with(rejection(deep), "JSON nested deeper than 64 levels"));
+    const std::string in_string = R"({"type":"search","ts":"2026-11-01T10:00:00Z","session":"s","query":")" +
+                                  std::string(200, '[') + R"(","total":0})";
+    CHECK(rejection(in_string).find("nested") == std::string::npos);
+  }
+
   TEST_CASE("missing required fields are named") {
     struct Case {
       const char* json;

@@ -155,4 +155,26 @@ std::string error(const Status& status) {
   return dump(out);
 }
 
+Status check_nesting(std::string_view text, std::size_t max_depth) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;  // the escaped character cannot end the string
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth)
+        return Status(ErrorCode::kInvalidInput, "JSON nested deeper than " + std::to_string(max_depth) +
+                                                    " levels at byte " + std::to_string(i) +
+                                                    "; events and requests need only a few");
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace helpmark::json

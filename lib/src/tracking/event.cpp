@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "helpmark/json.hpp"
 #include "util/text.hpp"
 
 namespace helpmark::tracking {
@@ -246,6 +247,7 @@ Status wrong_kind(const std::string& key, const char* expected, const json& v) {
 std::string event_to_json(const Event& event) { return dump_line(to_ordered_json(event, true)); }
 
 Result<Event> event_from_json(std::string_view text) {
+  if (Status nesting = helpmark::json::check_nesting(text); !nesting.ok()) return nesting;
   json j;
   try {
     j = json::parse(text.begin(), text.end());
