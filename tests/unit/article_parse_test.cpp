@@ -370,6 +370,43 @@ TEST_SUITE("article/parse") {
     CHECK(p.article->locale == "fr");
   }
 
+  TEST_CASE("YAML aliases are refused: a 362-byte alias bomb (issue 14, defect 5)") {
+    std::string yaml = "a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n";
+    for (char c = 'b'; c <= 'i'; ++c)
+      yaml += std::string(1, c) + ": &" + c + " [*" + char(c - 1) + ",*" + char(c - 1) + ",*" + char(c - 1) +
+              ",*" + char(c - 1) + ",*" + char(c - 1) + ",*" + char(c - 1) + ",*" + char(c - 1) + ",*" +
+              char(c - 1) + ",*" + char(c - 1) + "]\n";
+    Parsed p = parse("---\ntitle: T\njourney: payments\n" + yaml + "---\nBody\n");
+    CHECK_FALSE(p.article.has_value());
+    CHECK(p.error().line == 4);
+    CHECK(contains(p.error().message, "anchors and aliases (&name, *name) are not allowed"));
+
+    Parsed one = parse("---\ntitle: &t T\njourney: payments\nsummary: *t\n---\nBody\n");
+    CHECK_FALSE(one.article.has_value());
+    CHECK(contains(one.error().message, "not allowed"));
+    // A '*' or '&' inside a value is text, not an alias.
+    Parsed text = parse("---\ntitle: \"Fees & *stars*\"\njourney: payments\n---\nBody\n");
+    CHECK(text.article.has_value());
+  }
+
+  TEST_CASE("a NUL byte in front matter is named, with its line (issue 14, defect 11)") {
+    Parsed p = parse(std::string("---\ntitle: T\njourney: payments\nsummary: \"a\0h\"\n---\nBody\n", 55));
+    CHECK_FALSE(p.article.has_value());
+    CHECK(p.error().line == 4);
+    CHECK(contains(p.error().message, "NUL byte"));
+    CHECK_FALSE(contains(p.error().message, "unknown escape"));
+  }
+
+  TEST_CASE("a duplicate front-matter key is a warning naming both lines (issue 14, defect 11)") {
+    Parsed p = parse("---\ntitle: First\njourney: payments\ntitle: Second\n---\nBody\n");
+    REQUIRE(p.article.has_value());
+    CHECK(p.article->title == "First");
+    auto warnings = p.of(Severity::kWarning);
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].line == 4);
+    CHECK(contains(warnings[0].message, "duplicate field `title`: the value on line 2 is used"));
+  }
+
   TEST_CASE("Diagnostic::to_string uses the compiler format") {
     Diagnostic e{Severity::kError, "en/a.md", 7, "bad thing"};
     CHECK(e.to_string() == "en/a.md:7: error: bad thing");

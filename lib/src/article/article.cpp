@@ -159,6 +159,12 @@ std::optional<Article> parse_article(std::string_view text_in, const std::string
 
   for (const auto& [key_node, value_node] : root.entries) {
     const std::string& key = key_node.scalar;
+    // YAML allows a key twice and the first one is read: say so, the author meant one of them.
+    if (auto first = a.field_lines.find(key); first != a.field_lines.end()) {
+      fm.warning(fm.line_of(key_node), "duplicate field `" + key + "`: the value on line " +
+                                           std::to_string(first->second) + " is used; remove one of them");
+      continue;
+    }
     a.field_lines[key] = fm.line_of(key_node);
     if (!kKnownFields.count(key))
       fm.warning(fm.line_of(key_node), "unknown field `" + key + "` is ignored; known fields: " +

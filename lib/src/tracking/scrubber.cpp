@@ -13,6 +13,7 @@
 
 #include "helpmark/tracking.hpp"
 #include "util/text.hpp"
+#include "util/yaml_input.hpp"
 
 namespace helpmark::tracking {
 namespace {
@@ -426,7 +427,7 @@ Result<std::vector<ScrubPattern>> load_scrub_patterns(const std::filesystem::pat
   };
   std::vector<ScrubPattern> patterns;
   try {
-    YAML::Node root = YAML::Load(text);
+    YAML::Node root = yaml_input::load(text);
     if (!root || root.IsNull()) return patterns;
     if (!root.IsMap() || !root["patterns"])
       return Status(ErrorCode::kInvalidInput, where + ":1: expected a map with a 'patterns' list, e.g.\n"

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/text.hpp"
+#include "util/yaml_input.hpp"
 
 namespace helpmark::vocabulary {
 
@@ -64,7 +65,7 @@ SynonymTable SynonymTable::parse(std::string_view yaml, const std::string& path,
   }
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(yaml));
+    root = yaml_input::load(yaml);
   } catch (const YAML::Exception& e) {
     error(e.mark.line + 1, "malformed YAML: " + e.msg);
     return table;
