@@ -15,6 +15,7 @@ struct ValidateCommand {
   std::string articles = "articles";
   std::string taxonomy = "taxonomy";
   bool json = false;
+  bool follow_symlinks = false;
   std::size_t max_file_size = 1 << 20;
 };
 
@@ -23,6 +24,7 @@ int run_validate(const ValidateCommand& cmd) {
   if (!taxonomy.ok()) return report_error(taxonomy.status(), cmd.json);
   ArticleLimits limits;
   limits.max_file_bytes = cmd.max_file_size;
+  limits.follow_symlinks = cmd.follow_symlinks;
   auto set = load_articles(cmd.articles, taxonomy.value(), limits);
   if (!set.ok()) return report_error(set.status(), cmd.json);
   std::size_t errors = 0, warnings = 0;
@@ -57,6 +59,8 @@ void register_validate(CLI::App& app, int& exit_code) {
       "sizes. Prints path:line: messages. Exit status 0 when there is no error, 1 otherwise.");
   sub->add_option("articles", cmd->articles, "Folder of .md articles")->capture_default_str();
   sub->add_option("--taxonomy", cmd->taxonomy, "Folder holding journeys.yaml")->capture_default_str();
+  sub->add_flag("--follow-symlinks", cmd->follow_symlinks,
+                "Read .md symbolic links that lead outside the articles folder (an error otherwise)");
   sub->add_option("--max-file-size", cmd->max_file_size, "Largest accepted file, in bytes")->capture_default_str()->check(CLI::NonNegativeNumber);
   sub->add_flag("--json", cmd->json, "Print counts and diagnostics as JSON");
   sub->callback([cmd, &exit_code] { exit_code = run_validate(*cmd); });

@@ -17,6 +17,9 @@ struct IndexOptions {
   std::filesystem::path index_dir = ".helpmark/index";
   /// Any article error fails the whole run and leaves the previous index untouched.
   bool strict = false;
+  /// Allow a run over a directory with no `.md` file to remove every indexed article. Off: such
+  /// a run is refused (kInvalidInput) and the index is left as it was.
+  bool allow_empty = false;
   /// Snowball stemming of every language that has a stemmer. Off only to measure what it adds.
   bool stemming = true;
   ArticleLimits limits;
@@ -44,8 +47,10 @@ struct IndexReport {
 ///
 /// Returns kLocked when another process is writing the index, kCorrupt when the directory
 /// exists but is not a helpmark index, kInvalidArgument when it is a read replica, kNotFound for a missing articles or taxonomy directory,
-/// and kInvalidInput when `strict` is set and an article has an error (the report's
-/// diagnostics are then in `report_out` when given).
+/// and kInvalidInput when `strict` is set and an article (or a directory below the articles
+/// directory) has an error (the report's diagnostics are then in `report_out` when given), or
+/// when the articles directory holds no `.md` file but the index has articles and
+/// `allow_empty` is off. A directory that cannot be listed keeps its indexed articles.
 /// Not thread-safe with respect to other writers of the same directory (they are locked out).
 Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report_out = nullptr);
 

@@ -43,6 +43,16 @@ std::map<std::string, Existing> read_existing(const Xapian::Database& db) {
   return existing;
 }
 
+// Id -> path of what the index holds now (empty when there is no index yet), so that a new
+// file declaring an indexed id cannot take it over.
+std::map<std::string, std::string> indexed_paths(const fs::path& index_dir) {
+  std::map<std::string, std::string> out;
+  auto db = storage::open_for_reading(index_dir);
+  if (!db.ok()) return out;
+  for (auto& [id, existing] : read_existing(db.value())) out[id] = std::move(existing.path);
+  return out;
+}
+
 // Fault injection for the crash-safety test: HELPMARK_TEST_CRASH_AFTER=N kills the process
 // with SIGKILL after N documents were written inside the open transaction.
 long crash_after() {
@@ -64,7 +74,9 @@ Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report
 
   auto taxonomy = Taxonomy::load(options.taxonomy_dir);
   if (!taxonomy.ok()) return finish(taxonomy.status());
-  auto set = load_articles(options.articles_dir, taxonomy.value(), options.limits);
+  ArticleLimits limits = options.limits;
+  limits.indexed_paths = indexed_paths(options.index_dir);
+  auto set = load_articles(options.articles_dir, taxonomy.value(), limits);
   if (!set.ok()) return finish(set.status());
   report.diagnostics = std::move(set->diagnostics);
 
@@ -88,6 +100,11 @@ Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report
     const bool rebuild = db.get_metadata(schema::kMetaStamp) != stamp;
     // A new schema or taxonomy changes every document's hash, so everything is rewritten.
     auto existing = read_existing(db);
+    if (set->files_seen == 0 && !existing.empty() && !options.allow_empty)
+      return finish(Status(ErrorCode::kInvalidInput,
+                           options.articles_dir.string() + " holds no .md files: indexing it would remove all " +
+                               std::to_string(existing.size()) +
+                               " articles. Nothing was changed; pass --allow-empty if that is what you want"));
     const long crash_limit = crash_after();
     long written = 0;
 
@@ -130,9 +147,10 @@ Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report
       if (options.on_progress) options.on_progress(++done, total);
     }
     // Remove documents whose file is gone. A file that still exists but now fails to parse
-    // keeps its last good version, so a typo never makes an article vanish from search.
+    // keeps its last good version, so a typo never makes an article vanish from search; so
+    // does one in a directory that could not be listed.
     for (const auto& [id, old] : existing) {
-      if (present.count(id) || failed_paths.count(old.path)) continue;
+      if (present.count(id) || failed_paths.count(old.path) || set->under_unreadable_dir(old.path)) continue;
       forget(old.docid);
       db.delete_document(old.docid);
       ++report.removed;
