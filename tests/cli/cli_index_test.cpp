@@ -331,4 +331,21 @@ TEST_SUITE("cli/index") {
     HM_RUN_INFO(followed);
     CHECK(kb.search("zanzibar").at("total") == 1);
   }
+
+  TEST_CASE("a tag too long for an index term fails validate and only its own article (issue 14, defect 7)") {
+    KbCopy kb;
+    hmtest::write_file(kb.articles() / "en/payments/long-tag.md",
+                       hmtest::md("title: Long tag\njourney: payments\ntags: [" + std::string(300, 't') + "]\n"));
+    auto validate = helpmark_cli({"validate", kb.articles().string(), "--taxonomy", kb.taxonomy().string()});
+    HM_RUN_INFO(validate);
+    CHECK(validate.exit_code == 1);
+    CHECK(contains(validate.err, "en/payments/long-tag.md:4: error: the tag is 300 bytes"));
+    for (int run_number = 0; run_number < 2; ++run_number) {
+      auto run = kb.index_cmd();
+      HM_RUN_INFO(run);
+      CHECK(run.exit_code == 3);
+      CHECK_FALSE(contains(run.err, "Term too long"));
+    }
+    CHECK(kb.search("").at("total") == 7);
+  }
 }

@@ -407,6 +407,21 @@ TEST_SUITE("article/parse") {
     CHECK(contains(warnings[0].message, "duplicate field `title`: the value on line 2 is used"));
   }
 
+  TEST_CASE("a tag, translation_of or locale too long for an index term is an error (issue 14, defect 7)") {
+    const std::string long_tag(243, 'x');
+    Parsed p = parse("---\ntitle: T\njourney: payments\ntags:\n  - ok\n  - " + long_tag + "\n---\nBody\n");
+    CHECK_FALSE(p.article.has_value());
+    CHECK(p.error().line == 6);
+    CHECK(contains(p.error().message, "the tag is 243 bytes, over the limit of 200"));
+    Parsed t = parse("---\ntitle: T\njourney: payments\ntranslation_of: " + std::string(250, 'y') + "\n---\nBody\n");
+    CHECK(contains(t.error().message, "`translation_of` is 250 bytes"));
+    Parsed l = parse("---\ntitle: T\njourney: payments\nlocale: en" +
+                     [] { std::string s; for (int i = 0; i < 30; ++i) s += "-abcdefgh"; return s; }() + "\n---\nBody\n");
+    CHECK(contains(l.error().message, "`locale` is"));
+    Parsed fits = parse("---\ntitle: T\njourney: payments\ntags: [" + std::string(200, 'z') + "]\n---\nBody\n");
+    CHECK(fits.article.has_value());
+  }
+
   TEST_CASE("Diagnostic::to_string uses the compiler format") {
     Diagnostic e{Severity::kError, "en/a.md", 7, "bad thing"};
     CHECK(e.to_string() == "en/a.md:7: error: bad thing");
