@@ -44,7 +44,21 @@ void register_serve(CLI::App& app, int& exit_code) {
                   "Key that POST /v1/events requires (default $HELPMARK_API_KEY; none: events are public)");
   sub->add_option("--cors-origin", cmd->options.cors_origins,
                   "Origin allowed to call the API from a browser (repeatable; * for any)");
-  sub->add_option("--threads", cmd->options.threads, "Worker threads")->capture_default_str()->check(CLI::Range(1, 256));
+  sub->add_option("--threads", cmd->options.threads, "Worker threads kept ready (more start as connections open)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  sub->add_option("--max-connections", cmd->options.max_connections,
+                  "Connections served at once, one thread each; more wait to be accepted")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  sub->add_option("--active-requests", cmd->options.active_requests,
+                  "Requests computed at once (about the cores); the others wait their turn, first come first served")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  sub->add_option("--idle-timeout", cmd->options.idle_timeout_seconds,
+                  "Close a connection that sends no request for this many seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 300));
   sub->add_option("--max-body", cmd->options.max_body_bytes, "Largest request body in bytes")
       ->capture_default_str()
       ->check(CLI::Range(1024, 64 << 20));

@@ -5,6 +5,9 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -32,6 +35,7 @@
 #include "serve/assets.hpp"
 #include "serve/metrics.hpp"
 #include "serve/params.hpp"
+#include "serve/worker_pool.hpp"
 
 namespace helpmark::cli::serve {
 namespace {
@@ -217,6 +221,9 @@ class Server {
     } else if (!http_.bind_to_port(host, port)) {
       return Status(ErrorCode::kIoError, "cannot listen on " + options_.listen + " (in use, or not an address of this machine)");
     }
+    // Listening again only changes the queue of connections not yet accepted: bursts of new
+    // connections wait there instead of being refused.
+    if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);
     return port;
   }
 
@@ -227,11 +234,19 @@ class Server {
  private:
   void configure() {
     const std::size_t threads = options_.threads;
-    http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    const std::size_t max_connections = std::max(options_.max_connections, threads);
+    http_.new_task_queue = [threads, max_connections] { return new WorkerPool(threads, max_connections); };
+    // httplib listens with a backlog of 5; the socket is kept to raise it once bound.
+    http_.set_socket_options([this](int sock) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      listen_socket_ = sock;
+    });
     http_.set_payload_max_length(options_.max_body_bytes);
     http_.set_read_timeout(options_.timeout_seconds, 0);
     http_.set_write_timeout(options_.timeout_seconds, 0);
-    http_.set_keep_alive_timeout(5);
+    // A connection holds a worker while it is open: one that sends nothing is closed after this.
+    http_.set_keep_alive_timeout(options_.idle_timeout_seconds);
     http_.set_keep_alive_max_count(100);
     // Headers and body are written separately: without TCP_NODELAY, Nagle's algorithm and the
     // client's delayed ACK hold every keep-alive response for ~40 ms.
@@ -283,10 +298,12 @@ class Server {
   }
 
   /// No exception leaves a handler: the client gets a 500 without details, the log gets why.
+  /// Handlers compute inside the gate; httplib writes the response after it.
   template <typename F>
-  static httplib::Server::Handler guard(F f) {
-    return [f](const Request& req, Response& res) {
+  httplib::Server::Handler guard(F f) {
+    return [this, f](const Request& req, Response& res) {
       try {
+        RequestGate::Pass pass(gate_);
         f(req, res);
       } catch (const std::exception& e) {
         std::cerr << "helpmark serve: internal error on " << req.path << ": " << e.what() << "\n";
@@ -533,8 +550,10 @@ class Server {
   tracking::EventStore store_;
   IndexWatcher watcher_;
   Metrics metrics_;
+  RequestGate gate_{options_.active_requests};
   httplib::Server http_;
   std::string host_;
+  int listen_socket_ = -1;
 };
 
 bool is_loopback(const std::string& listen) {

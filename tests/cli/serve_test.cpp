@@ -2,6 +2,8 @@
 // client; answers compared with the CLI's --json output for the same request.
 #include <doctest/doctest.h>
 #include <httplib.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 
@@ -331,6 +333,45 @@ TEST_CASE("a deeply nested JSON body is a 400, not a crash (issue 14, defect 1)"
   CHECK(res->status == 400);
   auto [status, body] = get_json(c, "/healthz");
   CHECK(status == 200);
+}
+
+TEST_CASE("200 idle connections neither stop the server nor stay open (issue 14, defect 4)") {
+  hmtest::CliKb kb;
+  ServeProcess server(kb.index(), kb.dir() / "events.sqlite", {"--idle-timeout", "2"});
+  std::vector<int> idle;
+  for (int i = 0; i < 200; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(server.port()));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    idle.push_back(fd);
+  }
+  // With a fixed pool of 4 workers these held every worker for the idle timeout in turn
+  // (200 / 4 x 2 s); the request must not wait for them. The client's bound is generous: it
+  // tells a server that answers from one that is stuck, it does not measure speed.
+  httplib::Client c("127.0.0.1", server.port());
+  c.set_connection_timeout(10, 0);
+  c.set_read_timeout(10, 0);
+  auto res = c.Get("/healthz");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  // Each idle connection is closed by the server: a read sees the end of the stream.
+  int closed = 0;
+  for (int fd : idle) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 15000) == 1) {
+      char byte;
+      closed += ::recv(fd, &byte, 1, 0) == 0;
+    }
+    ::close(fd);
+  }
+  CHECK(closed == 200);
+  auto after = c.Get("/healthz");
+  REQUIRE(after);
+  CHECK(after->status == 200);
 }
 
 TEST_CASE("events are stored and need the API key when one is set") {
