@@ -348,4 +348,25 @@ TEST_SUITE("cli/index") {
     }
     CHECK(kb.search("").at("total") == 7);
   }
+
+  TEST_CASE("a first build that fails leaves no directory behind (issue 14, defect 6)") {
+    KbCopy kb;
+    // Files limited (SIGXFSZ ignored, so writes fail with EFBIG). At 16 KiB Xapian's write fails
+    // with an error; below 1 MiB helpmark refuses first, since at 4-12 KiB Xapian aborts.
+    auto limited = [&](int kib) {
+      return hmtest::run_program("/bin/bash", {"-c", "ulimit -f " + std::to_string(kib) + "; trap '' XFSZ; exec \"$0\" \"$@\"",
+                                               hmtest::kBin.string(), "index", kb.articles().string(), "--taxonomy",
+                                               kb.taxonomy().string(), "--index", kb.index().string(), "-q"});
+    };
+    for (int kib : {4, 16}) {
+      auto run = limited(kib);
+      HM_RUN_INFO(run);
+      CHECK(run.exit_code == 1);
+      CHECK(contains(run.err, "the file size limit (ulimit -f) is " + std::to_string(kib) + " KiB"));
+      CHECK_FALSE(std::filesystem::exists(kb.index()));
+    }
+    // The next run, with room, builds the index.
+    CHECK(kb.index_cmd().exit_code == 0);
+    CHECK(kb.search("").at("total") == 7);
+  }
 }

@@ -60,9 +60,7 @@ long crash_after() {
   return v ? std::atol(v) : -1;
 }
 
-}  // namespace
-
-Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report_out) {
+Result<IndexReport> update_index(const IndexOptions& options, IndexReport* report_out) {
   const auto started = std::chrono::steady_clock::now();
   IndexReport report;
   auto finish = [&](Status status) -> Result<IndexReport> {
@@ -188,6 +186,27 @@ Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report
                              e.get_description() + "; the previous index is unchanged"));
   }
   return finish(Status::Ok());
+}
+
+}  // namespace
+
+Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report_out) {
+  // A first build that fails (or throws) leaves no directory behind: a half-made one would be
+  // reported as "not a helpmark index" by every later command. A locked directory is another
+  // writer's, so it is left alone.
+  std::error_code ec;
+  const bool first_build = !fs::exists(options.index_dir, ec) && !ec;
+  auto remove_half_built = [&] {
+    if (first_build) fs::remove_all(options.index_dir, ec);
+  };
+  try {
+    auto result = update_index(options, report_out);
+    if (!result.ok() && result.status().code() != ErrorCode::kLocked) remove_half_built();
+    return result;
+  } catch (...) {
+    remove_half_built();
+    throw;
+  }
 }
 
 }  // namespace helpmark
