@@ -288,6 +288,8 @@ TEST_CASE("bad requests get 4xx JSON errors and never a crash") {
   check_error(c, target("/v1/answer", {{"q", "refund"}, {"threshold", "nan"}}), 400, "invalid argument", "threshold");
   check_error(c, target("/v1/answer", {{"q", "refund"}, {"alternatives", "51"}}), 400, "invalid argument");
   check_error(c, "/v1/articles/refund-timing?format=pdf", 400, "invalid argument", "format");
+  check_error(c, target("/v1/search", {{"q", "refund"}, {"locale", "../../etc"}}), 400, "invalid argument", "BCP 47");
+  check_error(c, target("/v1/answer", {{"q", "refund"}, {"locale", "xx_YY"}}), 400, "invalid argument", "BCP 47");
 
   SUBCASE("unknown articles and paths are 404 and nothing is read from disk") {
     check_error(c, "/v1/articles/no-such-article", 404, "not found");

@@ -101,6 +101,8 @@ struct SearchResponse {
   std::vector<Correction> corrections;
   std::vector<SynonymUse> synonyms;
   std::vector<std::string> locales;  ///< Locales searched, best first.
+  /// Why there are no hits when the reason is the query itself (no searchable word); else empty.
+  std::string notice;
 };
 
 /// A completion for a search box.

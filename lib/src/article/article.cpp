@@ -1,12 +1,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <regex>
 #include <set>
 
 #include "article/front_matter.hpp"
 #include "article/markdown.hpp"
 #include "helpmark/article.hpp"
+#include "util/locale_tag.hpp"
 #include "util/text.hpp"
 
 namespace helpmark {
@@ -55,10 +55,7 @@ bool is_slug(std::string_view s) {
   });
 }
 
-bool is_bcp47(std::string_view s) {
-  static const std::regex kTag("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$");
-  return std::regex_match(s.begin(), s.end(), kTag);
-}
+bool is_bcp47(std::string_view s) { return locale_tag::is_well_formed(s); }
 
 using article::YamlValue;
 using YamlType = article::YamlValue::Type;

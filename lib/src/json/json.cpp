@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "index/schema.hpp"
+#include "util/locale_tag.hpp"
 
 namespace helpmark::json {
 
@@ -43,7 +44,7 @@ std::string search_response(const SearchRequest& request, const SearchResponse& 
   ordered_json synonyms = ordered_json::array();
   for (const auto& s : response.synonyms) synonyms.push_back({{"phrase", s.phrase}, {"expansions", s.expansions}});
   ordered_json out = {{"query", request.query},
-                      {"locale", request.locale},
+                      {"locale", locale_tag::canonical(request.locale).value_or(request.locale)},
                       {"locales", response.locales},
                       {"total", response.total},
                       {"offset", request.offset},
@@ -55,6 +56,7 @@ std::string search_response(const SearchRequest& request, const SearchResponse& 
                       {"synonyms", synonyms},
                       {"hits", hits},
                       {"facets", facets}};
+  if (!response.notice.empty()) out["notice"] = response.notice;
   return dump(out);
 }
 
