@@ -5,6 +5,7 @@
 
 #include "commands/commands.hpp"
 #include "helpmark/article.hpp"
+#include "helpmark/indexer.hpp"
 #include "helpmark/json.hpp"
 #include "output.hpp"
 
@@ -27,6 +28,9 @@ int run_validate(const ValidateCommand& cmd) {
   limits.follow_symlinks = cmd.follow_symlinks;
   auto set = load_articles(cmd.articles, taxonomy.value(), limits);
   if (!set.ok()) return report_error(set.status(), cmd.json);
+  // Everything `index` reads: the references between articles and the vocabulary files too.
+  for (auto& d : check_article_references(set.value())) set->diagnostics.push_back(std::move(d));
+  for (auto& d : validate_vocabulary_files(cmd.taxonomy, taxonomy.value())) set->diagnostics.push_back(std::move(d));
   std::size_t errors = 0, warnings = 0;
   std::set<std::string> bad_files;
   for (const auto& d : set->diagnostics) {
@@ -56,7 +60,7 @@ void register_validate(CLI::App& app, int& exit_code) {
   CLI::App* sub = app.add_subcommand(
       "validate",
       "Check articles and the taxonomy without indexing: front matter, journeys, ids, UTF-8,\n"
-      "sizes. Prints path:line: messages. Exit status 0 when there is no error, 1 otherwise.");
+      "sizes, related and translation_of targets, synonyms and spelling files. Prints path:line: messages. Exit status 0 when there is no error, 1 otherwise.");
   sub->add_option("articles", cmd->articles, "Folder of .md articles")->capture_default_str();
   sub->add_option("--taxonomy", cmd->taxonomy, "Folder holding journeys.yaml")->capture_default_str();
   sub->add_flag("--follow-symlinks", cmd->follow_symlinks,

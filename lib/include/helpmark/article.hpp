@@ -131,6 +131,11 @@ struct ArticleSet {
 Result<ArticleSet> load_articles(const std::filesystem::path& dir, const Taxonomy& taxonomy,
                                  const ArticleLimits& limits = {});
 
+/// What single files cannot show: `related` ids and `translation_of` targets that name no
+/// article of the set, and `translation_of` chains that loop. Warnings (the articles are still
+/// indexed), one per field entry, with file and line; for `helpmark validate`. Thread-safe.
+std::vector<Diagnostic> check_article_references(const ArticleSet& set);
+
 /// Reads and parses a single file (for `helpmark show FILE`).
 Result<Article> load_article_file(const std::filesystem::path& file, const Taxonomy& taxonomy,
                                   std::vector<Diagnostic>& diagnostics,

@@ -39,6 +39,12 @@ struct IndexReport {
   std::vector<Diagnostic> diagnostics;  ///< Every error and warning found.
 };
 
+/// Checks the vocabulary files `build_index` reads besides the articles (taxonomy_dir/synonyms/
+/// <locale>.yaml and spelling/<locale>.txt), as it reads them; for `helpmark validate`. Every
+/// problem is a diagnostic with file and line. Thread-safe.
+std::vector<Diagnostic> validate_vocabulary_files(const std::filesystem::path& taxonomy_dir,
+                                                  const Taxonomy& taxonomy);
+
 /// Brings the index at `options.index_dir` up to date with the articles, incrementally: an
 /// unchanged article is not rewritten, a deleted file is removed. All changes become visible
 /// in one atomic commit; on any failure (or a crash) readers keep the previous index.

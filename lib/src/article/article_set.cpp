@@ -258,6 +258,42 @@ Result<ArticleSet> load_articles(const fs::path& dir, const Taxonomy& taxonomy,
   return set;
 }
 
+std::vector<Diagnostic> check_article_references(const ArticleSet& set) {
+  std::vector<Diagnostic> out;
+  std::map<std::string, const Article*> by_id;
+  for (const auto& a : set.articles) by_id.emplace(a.id, &a);
+  auto line_of = [](const Article& a, const char* field) {
+    auto it = a.field_lines.find(field);
+    return it == a.field_lines.end() ? 1 : it->second;
+  };
+  for (const auto& a : set.articles) {
+    for (const auto& id : a.related)
+      if (!by_id.count(id))
+        out.push_back({Severity::kWarning, a.path, line_of(a, "related"),
+                       "related id '" + id + "' names no article; fix the id or remove it"});
+    if (a.translation_of.empty()) continue;
+    if (!by_id.count(a.translation_of)) {
+      out.push_back({Severity::kWarning, a.path, line_of(a, "translation_of"),
+                     "translation_of '" + a.translation_of + "' names no article; give the source article's id"});
+      continue;
+    }
+    // Follow the chain; coming back to this article is a loop (reported once per article in it).
+    std::set<std::string> seen{a.id};
+    for (const Article* next = by_id[a.translation_of]; next && !next->translation_of.empty();) {
+      if (!seen.insert(next->id).second) {
+        if (next->id == a.id)
+          out.push_back({Severity::kWarning, a.path, line_of(a, "translation_of"),
+                         "translation_of loops back to '" + a.id +
+                             "'; the source article must not have translation_of"});
+        break;
+      }
+      auto it = by_id.find(next->translation_of);
+      next = it == by_id.end() ? nullptr : it->second;
+    }
+  }
+  return out;
+}
+
 bool ArticleSet::under_unreadable_dir(std::string_view path) const {
   for (const auto& dir : unreadable_dirs)
     if (path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/') return true;

@@ -166,13 +166,15 @@ Result<IndexReport> update_index(const IndexOptions& options, IndexReport* repor
     }
     for (const auto& [locale, v] : vocabularies)
       db.set_metadata(std::string(schema::kMetaVocabularyPrefix) + locale, v.serialize());
-    for (const auto& locale : taxonomy->locales()) {
+    for (const auto& locale : taxonomy->locales()) {  // a file with errors keeps what the index has
       auto syn = vocabulary_files.synonyms.find(locale);
-      db.set_metadata(std::string(schema::kMetaSynonymsPrefix) + locale,
-                      syn == vocabulary_files.synonyms.end() ? std::string() : syn->second);
+      if (!vocabulary_files.broken_synonyms.count(locale))
+        db.set_metadata(std::string(schema::kMetaSynonymsPrefix) + locale,
+                        syn == vocabulary_files.synonyms.end() ? std::string() : syn->second);
       auto sp = vocabulary_files.spelling.find(locale);
-      db.set_metadata(std::string(schema::kMetaSpellingPrefix) + locale,
-                      sp == vocabulary_files.spelling.end() ? std::string() : text::join(sp->second, "\n"));
+      if (!vocabulary_files.broken_spelling.count(locale))
+        db.set_metadata(std::string(schema::kMetaSpellingPrefix) + locale,
+                        sp == vocabulary_files.spelling.end() ? std::string() : text::join(sp->second, "\n"));
     }
     if (report.added || report.updated || report.removed)
       db.set_metadata(schema::kMetaBuiltAt, std::to_string(std::time(nullptr)));
