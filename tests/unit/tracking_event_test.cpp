@@ -209,6 +209,34 @@ TEST_SUITE("tracking/events") {
         "field 'id' looks like an email address"));
   }
 
+  TEST_CASE("cards, phones and national ids in id fields are refused; opaque ids pass (issue 14, defect 9)") {
+    const std::string base = R"({"type":"search","ts":"2026-11-01T10:00:00Z","query":"refund","total":1,)";
+    for (const std::string value : {"4111.1111.1111.1111", "card4111111111111111", "4111 1111 1111 1111",
+                                    "+1 415 555 0100", "(415) 555-0134", "536-90-4512", "123.456.789-09"}) {
+      INFO("value: " << value);
+      CHECK(rejection(base + R"("session":")" + value + R"("})").find("field 'session' holds personal data") == 0);
+      CHECK(rejection(base + R"("session":"s","id":")" + value + R"("})").find("field 'id' holds personal data") == 0);
+      CHECK(rejection(base + R"("session":"s","results":[")" + value + R"("]})").find("field 'results' holds personal data") == 0);
+    }
+    for (const std::string value : {"1700000000123", "sess-8f3a2c", "ORD-2024-88731", "refund-timing", "a1b2c3d4e5"}) {
+      INFO("value: " << value);
+      CHECK(rejection(base + R"("session":")" + value + R"("})") == "");
+    }
+    CHECK(rejection(R"({"type":"view","ts":"2026-11-01T10:00:00Z","session":"s","article":"4111111111111111"})")
+              .find("field 'article' holds personal data") == 0);
+  }
+
+  TEST_CASE("free text: addresses, postcodes, dates of birth and names are scrubbed (issue 14, defect 9)") {
+    Scrubber scrubber;
+    CHECK(scrubber.scrub("I live at 221B Baker Street, London NW1 6XE") == "I live at <address>, London <postcode>");
+    CHECK(scrubber.scrub("name: Jane Smith, DOB 1985-03-14") == "name: <name>, DOB <dob>");
+    CHECK(scrubber.scrub("4111.1111.1111.1111") == "<card>");
+    CHECK(scrubber.scrub("card4111111111111111") == "card<card>");
+    // Look-alikes survive: a date without a birth cue, an amount, an order number.
+    CHECK(scrubber.scrub("ordered on 1985-03-14, paid 1.250,00, order 12345678") ==
+          "ordered on 1985-03-14, paid 1.250,00, order 12345678");
+  }
+
   TEST_CASE("oversized text, too many results and invalid UTF-8 are rejected") {
     const std::string limit_text(helpmark::tracking::kMaxTextBytes, 'a');
     const std::string over_text(helpmark::tracking::kMaxTextBytes + 1, 'a');

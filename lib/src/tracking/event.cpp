@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "helpmark/json.hpp"
+#include "tracking/personal_data.hpp"
 #include "util/text.hpp"
 
 namespace helpmark::tracking {
@@ -61,6 +62,10 @@ Status check_id(std::string_view field, std::string_view value) {
   if (looks_like_email(value))
     return invalid("field '" + std::string(field) +
                    "' looks like an email address; use an opaque id (personal data is never stored)");
+  if (id_holds_personal_data(value))
+    return invalid("field '" + std::string(field) +
+                   "' holds personal data (a card, phone or identity number); use an opaque id "
+                   "(personal data is never stored)");
   return Status::Ok();
 }
 
