@@ -38,6 +38,12 @@ void register_serve(CLI::App& app, int& exit_code) {
   sub->add_option("--store", cmd->store,
                   "Event store for POST /v1/events (default $HELPMARK_STORE, else events.sqlite beside the index)");
   sub->add_option("--privacy", cmd->options.privacy, "Extra scrub patterns for events (YAML; see README)");
+  sub->add_option_function<std::string>(
+         "--store-text",
+         [cmd](const std::string& mode) { cmd->options.store_only_vocabulary = mode == "vocabulary"; },
+         "Free text of events to store: all (scrubbed; the default) or vocabulary (only texts whose\n"
+         "words all occur in the articles; others become <not-in-vocabulary>)")
+      ->check(CLI::IsMember({"all", "vocabulary"}));
   sub->add_option("--listen", cmd->options.listen, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();
   sub->add_option("--api-key", cmd->options.api_key,

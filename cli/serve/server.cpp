@@ -480,6 +480,7 @@ class Server {
         parse_errors[i] = event.status().message();
         continue;
       }
+      if (options_.store_only_vocabulary) keep_only_vocabulary(event.value());
       valid.push_back(std::move(event).value());
       valid_at.push_back(i);
     }
@@ -514,6 +515,15 @@ class Server {
     out["errors"] = errors;
     res.status = none_accepted ? 400 : 200;
     res.set_content(out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", kJson);
+  }
+
+  /// The privacy mode: a text with a word the articles never use (a name, a street) is not kept.
+  void keep_only_vocabulary(tracking::Event& e) {
+    for (std::string* text : {&e.query, &e.question, &e.reason}) {
+      if (text->empty()) continue;
+      auto known = index_.in_vocabulary(*text, e.locale);
+      if (!known.ok() || !known.value()) *text = "<not-in-vocabulary>";
+    }
   }
 
   // ---- health, metrics, the demo page -----------------------------------------------------

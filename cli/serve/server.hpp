@@ -21,6 +21,9 @@ struct ServeOptions {
   std::size_t max_body_bytes = 1 << 20;   ///< Largest request body (POST /v1/events).
   int timeout_seconds = 10;               ///< Read and write timeout per request.
   int idle_timeout_seconds = 5;           ///< An open connection that sends no request is closed after this.
+  /// Store query, question and feedback texts only when all their words are the articles' own
+  /// (--store-text vocabulary); others are stored as "<not-in-vocabulary>".
+  bool store_only_vocabulary = false;
 };
 
 /// Serves until SIGINT or SIGTERM; returns the process exit code (0 after a clean stop, 1 when

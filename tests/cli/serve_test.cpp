@@ -376,6 +376,31 @@ TEST_CASE("200 idle connections neither stop the server nor stay open (issue 14,
   CHECK(after->status == 200);
 }
 
+TEST_CASE("--store-text vocabulary keeps only texts made of the articles' words (issue 14, section 2)") {
+  hmtest::CliKb kb;
+  const fs::path store = kb.dir() / "events.sqlite";
+  {
+    ServeProcess server(kb.index(), store, {"--store-text", "vocabulary"});
+    auto c = server.client();
+    const std::string body =
+        R"({"type":"search","ts":"2026-11-01T10:00:00Z","session":"s1","id":"k1","locale":"en","query":"refund card","total":0}
+{"type":"search","ts":"2026-11-01T10:00:00Z","session":"s1","id":"k2","locale":"en","query":"refund for Jane Okonkwo","total":0}
+{"type":"feedback","ts":"2026-11-01T10:01:00Z","session":"s1","article":"refund-timing","helpful":false,"reason":"my neighbour Zebulon took it"}
+)";
+    auto res = c.Post("/v1/events", body, "application/x-ndjson");
+    REQUIRE(res);
+    INFO(res->body);
+    CHECK(res->status == 200);
+  }
+  RunResult exported = helpmark_cli({"track", "export", "--store", store.string()}, kCleanEnv);
+  HM_RUN_INFO(exported);
+  CHECK(contains(exported.out, R"("query":"refund card")"));
+  CHECK(contains(exported.out, R"("query":"<not-in-vocabulary>")"));
+  CHECK(contains(exported.out, R"("reason":"<not-in-vocabulary>")"));
+  CHECK_FALSE(contains(exported.out, "Okonkwo"));
+  CHECK_FALSE(contains(exported.out, "Zebulon"));
+}
+
 TEST_CASE("events are stored and need the API key when one is set") {
   hmtest::CliKb kb;
   const fs::path store = kb.dir() / "events.sqlite";

@@ -150,6 +150,12 @@ class Index {
   /// Number of articles (all statuses).
   std::size_t size() const;
 
+  /// True when every searchable word of `text`, analysed as `locale` (empty: the default
+  /// locale), is a word of the indexed articles; text with no searchable word is true. For the
+  /// privacy mode that stores only queries made of the knowledge base's own words (names and
+  /// addresses are not in it). kInvalidArgument for a malformed locale.
+  Result<bool> in_vocabulary(std::string_view text, const std::string& locale) const;
+
   /// The index directory.
   const std::filesystem::path& path() const;
 
