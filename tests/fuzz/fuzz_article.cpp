@@ -1,5 +1,7 @@
 // Front matter and Markdown: parse_article on any bytes, as `index` and `validate` read a file.
 #include <cstdint>
+#include <cstdlib>
+#include <filesystem>
 #include <string_view>
 #include <vector>
 
@@ -7,10 +9,10 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const helpmark::Taxonomy taxonomy = [] {
-    auto t = helpmark::Taxonomy::parse(
-        "default_locale: en\nlocales: [en, es, pt-BR, ja]\njourneys:\n  - id: payments\n    subtopics: [refund-timing]\n"
-        "  - id: returns\ntags: [refund, card]\n",
-        "journeys.yaml");
+    const char* data = std::getenv("HELPMARK_FUZZ_DATA");
+    auto t = helpmark::Taxonomy::load(std::filesystem::path(data ? data : HELPMARK_FUZZ_DEFAULT_DATA) /
+                                      "kb-small/taxonomy");
+    if (!t.ok()) std::abort();
     return std::move(t).value();
   }();
   std::vector<helpmark::Diagnostic> diagnostics;

@@ -231,6 +231,14 @@ one_way:
     CHECK(capped.serialize().find("g8w0x") == std::string::npos);
   }
 
+  TEST_CASE("multilingual: a table with invalid UTF-8 serialises without throwing (found by fuzz_vocabulary)") {
+    std::vector<Diagnostic> diags;
+    auto table = parse_en("groups:\n  - [refund, \"mon\xFF\xFEy back\"]\n", diags);
+    std::string data;
+    CHECK_NOTHROW(data = table.serialize());
+    CHECK_NOTHROW((void)vocabulary::SynonymTable::deserialize(data));
+  }
+
   TEST_CASE("multilingual: an empty entry, with its line") {
     std::vector<Diagnostic> diags;
     auto table = parse_en("groups:\n  - [refund, money back]\n  - [voucher, '']\n", diags);

@@ -245,7 +245,8 @@ std::string SynonymTable::serialize() const {
   nlohmann::json rules = nlohmann::json::array();
   for (const auto& r : rules_)
     rules.push_back({{"l", r.lhs_text}, {"ls", r.lhs}, {"r", r.rhs_text}, {"rs", r.rhs}});
-  return rules.dump();
+  // Replace, never throw: a stem cut inside a UTF-8 sequence must not stop indexing (found by fuzz_vocabulary).
+  return rules.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 SynonymTable SynonymTable::deserialize(std::string_view data) {
