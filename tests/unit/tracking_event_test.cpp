@@ -136,6 +136,11 @@ TEST_SUITE("tracking/events") {
     CHECK(rejection(in_string).find("nested") == std::string::npos);
   }
 
+  TEST_CASE("a number too large for a double is invalid JSON, not an exception (found by fuzz_events)") {
+    CHECK(rejection(R"({"type":"search","total":6666666666666666666666666666666666666e6666666666})") ==
+          "not valid JSON: number overflow parsing '6666666666666666666666666666666666666e6666666666'");
+  }
+
   TEST_CASE("missing required fields are named") {
     struct Case {
       const char* json;
