@@ -62,21 +62,25 @@ void WorkerPool::work() {
 
 void RequestGate::enter() {
   std::unique_lock lock(mu_);
-  if (free_ > 0 && serving_ == next_ticket_) {  // a free slot and nobody waiting
+  if (free_ > 0 && waiting_.empty()) {
     --free_;
     return;
   }
-  const std::uint64_t ticket = next_ticket_++;
-  turn_.wait(lock, [&] { return ticket == serving_ && free_ > 0; });
-  ++serving_;
-  --free_;
-  turn_.notify_all();  // the next ticket may find a slot too
+  Waiter me;
+  waiting_.push_back(&me);
+  me.wake.wait(lock, [&] { return me.admitted; });
 }
 
 void RequestGate::leave() {
   std::lock_guard lock(mu_);
-  ++free_;
-  turn_.notify_all();
+  if (waiting_.empty()) {
+    ++free_;
+    return;
+  }
+  Waiter* next = waiting_.front();  // the slot passes to it without being freed
+  waiting_.pop_front();
+  next->admitted = true;
+  next->wake.notify_one();
 }
 
 }  // namespace helpmark::cli::serve

@@ -72,11 +72,16 @@ class RequestGate {
   void enter();
   void leave();
 
+  /// A request waiting for a slot; leave() hands its slot straight to the first one, so only
+  /// that thread wakes (a shared condition variable woke all 60 waiters on every request).
+  struct Waiter {
+    std::condition_variable wake;
+    bool admitted = false;
+  };
+
   std::mutex mu_;
-  std::condition_variable turn_;
   std::size_t free_;
-  std::uint64_t next_ticket_ = 0;  ///< Given to the next request that has to wait.
-  std::uint64_t serving_ = 0;      ///< The waiting ticket whose turn comes next.
+  std::deque<Waiter*> waiting_;
 };
 
 }  // namespace helpmark::cli::serve
