@@ -74,13 +74,33 @@ bool dni_ok(const icu::UnicodeString& u) {
 
 struct Detector {
   using Check = bool (*)(const icu::UnicodeString&);
-  constexpr Detector(const char* placeholder_in, const char* regex_in, int group_in = 0, Check accept_in = nullptr)
-      : placeholder(placeholder_in), regex(regex_in), group(group_in), accept(accept_in) {}
+  constexpr Detector(const char* placeholder_in, const char* regex_in, int group_in = 0, Check accept_in = nullptr,
+                     const char* cues_in = nullptr)
+      : placeholder(placeholder_in), regex(regex_in), group(group_in), accept(accept_in), cues(cues_in) {}
   const char* placeholder;
   const char* regex;
   int group;     ///< Capture group replaced (0: the whole match); the text around it is kept.
   Check accept;  ///< Checksum on the group; null when the pattern is enough.
+  /// '|'-separated words one of which (ASCII case ignored) must be in the text for the regex to
+  /// be worth running; null: the text must hold a digit instead. Most texts pass neither, and
+  /// skipping ICU for them keeps recording fast.
+  const char* cues;
 };
+
+// Cue words of the name detectors, as substrings.
+constexpr const char* kLatinNameCues = "name|llamo|nombre|appelle|nom|hei|chamo|nome|called";
+constexpr const char* kCjkNameCues = "名前|氏名|我叫|名字|姓名";
+constexpr const char* kThaiNameCues = "ชื่อ";
+
+bool has_cue(std::string_view lower_text, std::string_view cues) {
+  for (std::size_t start = 0; start <= cues.size();) {
+    std::size_t bar = cues.find('|', start);
+    if (bar == std::string_view::npos) bar = cues.size();
+    if (lower_text.find(cues.substr(start, bar - start)) != std::string_view::npos) return true;
+    start = bar + 1;
+  }
+  return false;
+}
 
 // A date as people write one: 1985-03-14, 14/03/1985, 14.3.85, "14 March 1985", "March 14,
 // 1985", "14 de marzo de 1985", "14. März 1985", 1985年3月14日, "14 มีนาคม 2528".
@@ -133,9 +153,9 @@ const Detector kDetectors[] = {
      "(?i)((?:\\bmy name is|\\bmy name's|\\bi am called|\\bname\\s*:|\\bfull name\\s*:|\\bme llamo|\\bmi nombre es|\\bnombre\\s*:"
      "|\\bje m'appelle|\\bje m’appelle|\\bmon nom est|\\bnom\\s*:|\\bich hei(?:ß|ss)e|\\bmein name ist|\\bname ist"
      "|\\bmeu nome é|\\bme chamo|\\bnome\\s*:)\\s*)((?-i:\\p{Lu}[\\p{L}'’-]+)(?:\\s+(?-i:\\p{Lu}[\\p{L}'’-]+|de|da|do|dos|van|von|del|la|le)){0,3})",
-     2},
-    {"<name>", "((?:私の名前は|わたしの名前は|名前は|名前[:：]|氏名[:：]?|我叫|我的名字是|我的名字叫|姓名[:：]?|名字[:：]))\\s*(\\p{L}{1,6}(?:\\s\\p{L}{1,6})?)", 2},
-    {"<name>", "((?:ฉันชื่อ|ผมชื่อ|ดิฉันชื่อ|ชื่อของฉันคือ|ชื่อ[:：]))\\s*(\\p{Thai}+(?:\\s+\\p{Thai}+)?)", 2},
+     2, nullptr, kLatinNameCues},
+    {"<name>", "((?:私の名前は|わたしの名前は|名前は|名前[:：]|氏名[:：]?|我叫|我的名字是|我的名字叫|姓名[:：]?|名字[:：]))\\s*(\\p{L}{1,6}(?:\\s\\p{L}{1,6})?)", 2, nullptr, kCjkNameCues},
+    {"<name>", "((?:ฉันชื่อ|ผมชื่อ|ดิฉันชื่อ|ชื่อของฉันคือ|ชื่อ[:：]))\\s*(\\p{Thai}+(?:\\s+\\p{Thai}+)?)", 2, nullptr, kThaiNameCues},
 };
 
 }  // namespace
@@ -165,8 +185,15 @@ PersonalDataPatterns::PersonalDataPatterns() : impl_(std::make_unique<Impl>()) {
 PersonalDataPatterns::~PersonalDataPatterns() = default;
 
 std::string PersonalDataPatterns::replace(std::string_view text) const {
+  std::string lower(text);
+  bool has_digit = false;
+  for (char& ch : lower) {
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    has_digit = has_digit || (ch >= '0' && ch <= '9');
+  }
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   for (const auto& c : impl_->compiled) {
+    if (c.detector->cues ? !has_cue(lower, c.detector->cues) : !has_digit) continue;
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::RegexMatcher> m(c.pattern->matcher(u, status));
     if (U_FAILURE(status)) throw std::runtime_error("regex matcher");
