@@ -169,7 +169,7 @@ TEST_SUITE("cli/search") {
     CHECK(contains(run.err, "not a helpmark index"));
   }
 
-  TEST_CASE("a query whose words all vanish finds nothing, with a notice; only the empty query browses (issue 14, defect 10)") {
+  TEST_CASE("a query whose words all vanish finds nothing and says why: only the empty query browses (issue 14, defect 10)") {
     hmtest::CliKb kb;
     for (const std::string& q : std::vector<std::string>{"*", "!!!", std::string(65, 'a'), "* !!! ?"}) {
       json r = kb.search_json(q);
