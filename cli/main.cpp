@@ -1,6 +1,9 @@
 // helpmark: the command-line interface.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <exception>
 #include <iostream>
 
@@ -11,8 +14,33 @@
 #define HELPMARK_VERSION "0.0.0"
 #endif
 
+namespace {
+
+// Xapian 1.4 calls std::terminate when a write fails inside a commit (a disk filling up at
+// that moment): say what happened and exit 1 instead of dumping core. Nothing half-written is
+// visible: the index's previous revision stays the current one.
+[[noreturn]] void on_terminate() {
+  const char* what = "an error inside a library";
+  if (std::exception_ptr failure = std::current_exception()) {
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "helpmark: fatal error: %s\n", e.what());
+      what = nullptr;
+    } catch (...) {
+    }
+  }
+  if (what) std::fprintf(stderr, "helpmark: fatal error: %s\n", what);
+  std::fprintf(stderr, "helpmark: stopped; an index being written keeps its previous revision "
+                       "(is the disk full?)\n");
+  ::_exit(1);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace helpmark::cli;
+  std::set_terminate(on_terminate);
   CLI::App app{
       "helpmark turns a folder of Markdown help articles into a fast, multilingual help-center "
       "search.\n\nTypical use:\n"

@@ -1,5 +1,6 @@
 // helpmark answer: what a chatbot gets for a customer's question.
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "commands/commands.hpp"
@@ -74,7 +75,16 @@ void register_answer(CLI::App& app, int& exit_code) {
   sub->add_option("--audience", cmd->args.audiences, "Only articles for buyer, seller or partner")->delimiter(',');
   sub->add_option("--journey", cmd->args.journeys, "Only these journeys")->delimiter(',');
   sub->add_option("--threshold", cmd->threshold, "Escalate below this confidence (default: calibrated value in the index)")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            // CLI::Range lets "nan" through: every comparison with NaN is false.
+            char* end = nullptr;
+            const double v = std::strtod(text.c_str(), &end);
+            if (end == text.c_str() || *end != '\0' || !(v >= 0.0 && v <= 1.0))
+              return "--threshold must be a number from 0 to 1, not '" + text + "'";
+            return {};
+          },
+          "NUMBER in [0, 1]"));
   sub->add_option("--alternatives", cmd->args.alternatives, "Other candidates to list")->capture_default_str()->check(CLI::Range(0, 50));
   sub->add_flag("--json", cmd->json, "Print one JSON object (schema in README)");
   sub->callback([cmd, &exit_code] { exit_code = run_answer(*cmd); });

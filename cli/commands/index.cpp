@@ -17,6 +17,8 @@ struct IndexCommand {
   std::string taxonomy = "taxonomy";
   std::string index = default_index_dir();
   bool strict = false;
+  bool allow_empty = false;
+  bool follow_symlinks = false;
   bool json = false;
   bool quiet = false;
   bool retrain = false;
@@ -34,6 +36,8 @@ int run_index(const IndexCommand& cmd) {
   options.taxonomy_dir = cmd.taxonomy;
   options.index_dir = cmd.index;
   options.strict = cmd.strict;
+  options.allow_empty = cmd.allow_empty;
+  options.limits.follow_symlinks = cmd.follow_symlinks;
   options.limits.max_file_bytes = cmd.max_file_size;
   options.retrain = cmd.retrain;
   options.threads = cmd.threads;
@@ -96,6 +100,10 @@ void register_index(CLI::App& app, int& exit_code) {
   sub->add_option("--index", cmd->index, "Index directory (default: $HELPMARK_INDEX or .helpmark/index)")
       ->capture_default_str();
   sub->add_flag("--strict", cmd->strict, "Fail the whole run on any article error; keep the old index");
+  sub->add_flag("--allow-empty", cmd->allow_empty,
+                "Let a folder with no .md file empty the index (refused otherwise, nothing changed)");
+  sub->add_flag("--follow-symlinks", cmd->follow_symlinks,
+                "Read .md symbolic links that lead outside the articles folder (an error otherwise)");
   sub->add_option("--max-file-size", cmd->max_file_size, "Reject article files larger than this many bytes")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);

@@ -57,6 +57,7 @@ int run_search(const SearchCommand& cmd) {
     std::printf("Showing results for \"%s\" (searched instead of \"%s\").\n", r.corrected_query.c_str(), cmd.args.query.c_str());
   else if (!r.corrected_query.empty())
     std::printf("Did you mean \"%s\"?\n", r.corrected_query.c_str());
+  if (!r.notice.empty()) std::printf("Note: %s.\n", r.notice.c_str());
   if (r.hits.empty()) {
     std::printf("No results for \"%s\"%s.\n", cmd.args.query.c_str(),
                 r.total > 0 ? " on this page" : "");

@@ -38,13 +38,33 @@ void register_serve(CLI::App& app, int& exit_code) {
   sub->add_option("--store", cmd->store,
                   "Event store for POST /v1/events (default $HELPMARK_STORE, else events.sqlite beside the index)");
   sub->add_option("--privacy", cmd->options.privacy, "Extra scrub patterns for events (YAML; see README)");
+  sub->add_option_function<std::string>(
+         "--store-text",
+         [cmd](const std::string& mode) { cmd->options.store_only_vocabulary = mode == "vocabulary"; },
+         "Free text of events to store: all (scrubbed; the default) or vocabulary (only texts whose\n"
+         "words all occur in the articles; others become <not-in-vocabulary>)")
+      ->check(CLI::IsMember({"all", "vocabulary"}));
   sub->add_option("--listen", cmd->options.listen, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();
   sub->add_option("--api-key", cmd->options.api_key,
                   "Key that POST /v1/events requires (default $HELPMARK_API_KEY; none: events are public)");
   sub->add_option("--cors-origin", cmd->options.cors_origins,
                   "Origin allowed to call the API from a browser (repeatable; * for any)");
-  sub->add_option("--threads", cmd->options.threads, "Worker threads")->capture_default_str()->check(CLI::Range(1, 256));
+  sub->add_option("--threads", cmd->options.threads, "Worker threads kept ready (more start as connections open)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  sub->add_option("--max-connections", cmd->options.max_connections,
+                  "Connections served at once, one thread each; more wait to be accepted")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  sub->add_option("--active-requests", cmd->options.active_requests,
+                  "Requests computed at once (about the cores); the others wait their turn, first come first served")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  sub->add_option("--idle-timeout", cmd->options.idle_timeout_seconds,
+                  "Close a connection that sends no request for this many seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 300));
   sub->add_option("--max-body", cmd->options.max_body_bytes, "Largest request body in bytes")
       ->capture_default_str()
       ->check(CLI::Range(1024, 64 << 20));

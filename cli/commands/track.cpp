@@ -368,7 +368,8 @@ void register_track(CLI::App& app, int& exit_code) {
       "track",
       "Record what happens around search, so `helpmark report` can tell which articles resolve questions.\n"
       "Query texts, bot questions and feedback reasons are scrubbed of emails, phone numbers, card numbers,\n"
-      "IBANs and configured patterns before they are stored. Sessions are opaque ids from your site.\n"
+      "IBANs, national ids, dates of birth, postcodes, street addresses, names after \"my name is\" and\n"
+      "configured patterns before they are stored (README lists exactly what). Sessions are opaque ids.\n"
       "Examples:\n"
       "  helpmark track search \"refund late\" --session s1 --locale en --results refund-timing,refund-not-received\n"
       "  helpmark track click --session s1 --article refund-timing --position 1\n"

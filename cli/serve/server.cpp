@@ -5,6 +5,9 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -32,6 +35,7 @@
 #include "serve/assets.hpp"
 #include "serve/metrics.hpp"
 #include "serve/params.hpp"
+#include "serve/worker_pool.hpp"
 
 namespace helpmark::cli::serve {
 namespace {
@@ -217,6 +221,9 @@ class Server {
     } else if (!http_.bind_to_port(host, port)) {
       return Status(ErrorCode::kIoError, "cannot listen on " + options_.listen + " (in use, or not an address of this machine)");
     }
+    // Listening again only changes the queue of connections not yet accepted: bursts of new
+    // connections wait there instead of being refused.
+    if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);
     return port;
   }
 
@@ -227,11 +234,19 @@ class Server {
  private:
   void configure() {
     const std::size_t threads = options_.threads;
-    http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    const std::size_t max_connections = std::max(options_.max_connections, threads);
+    http_.new_task_queue = [threads, max_connections] { return new WorkerPool(threads, max_connections); };
+    // httplib listens with a backlog of 5; the socket is kept to raise it once bound.
+    http_.set_socket_options([this](int sock) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      listen_socket_ = sock;
+    });
     http_.set_payload_max_length(options_.max_body_bytes);
     http_.set_read_timeout(options_.timeout_seconds, 0);
     http_.set_write_timeout(options_.timeout_seconds, 0);
-    http_.set_keep_alive_timeout(5);
+    // A connection holds a worker while it is open: one that sends nothing is closed after this.
+    http_.set_keep_alive_timeout(options_.idle_timeout_seconds);
     http_.set_keep_alive_max_count(100);
     // Headers and body are written separately: without TCP_NODELAY, Nagle's algorithm and the
     // client's delayed ACK hold every keep-alive response for ~40 ms.
@@ -283,10 +298,12 @@ class Server {
   }
 
   /// No exception leaves a handler: the client gets a 500 without details, the log gets why.
+  /// Handlers compute inside the gate; httplib writes the response after it.
   template <typename F>
-  static httplib::Server::Handler guard(F f) {
-    return [f](const Request& req, Response& res) {
+  httplib::Server::Handler guard(F f) {
+    return [this, f](const Request& req, Response& res) {
       try {
+        RequestGate::Pass pass(gate_);
         f(req, res);
       } catch (const std::exception& e) {
         std::cerr << "helpmark serve: internal error on " << req.path << ": " << e.what() << "\n";
@@ -435,6 +452,8 @@ class Server {
     const std::size_t first = req.body.find_first_not_of(" \t\r\n");
     if (first == std::string::npos) return send_error(res, 400, "invalid input", "the body holds no events");
     if (req.body[first] == '[') {
+      if (Status nesting = json::check_nesting(req.body); !nesting.ok())
+        return send_error(res, 400, "invalid input", nesting.message());
       auto parsed = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
       if (parsed.is_discarded() || !parsed.is_array())
         return send_error(res, 400, "invalid input", "the body is not valid JSON: expected an array of event objects");
@@ -461,6 +480,7 @@ class Server {
         parse_errors[i] = event.status().message();
         continue;
       }
+      if (options_.store_only_vocabulary) keep_only_vocabulary(event.value());
       valid.push_back(std::move(event).value());
       valid_at.push_back(i);
     }
@@ -497,6 +517,15 @@ class Server {
     res.set_content(out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", kJson);
   }
 
+  /// The privacy mode: a text with a word the articles never use (a name, a street) is not kept.
+  void keep_only_vocabulary(tracking::Event& e) {
+    for (std::string* text : {&e.query, &e.question, &e.reason}) {
+      if (text->empty()) continue;
+      auto known = index_.in_vocabulary(*text, e.locale);
+      if (!known.ok() || !known.value()) *text = "<not-in-vocabulary>";
+    }
+  }
+
   // ---- health, metrics, the demo page -----------------------------------------------------
 
   void health(const Request& req, Response& res) {
@@ -531,8 +560,10 @@ class Server {
   tracking::EventStore store_;
   IndexWatcher watcher_;
   Metrics metrics_;
+  RequestGate gate_{options_.active_requests};
   httplib::Server http_;
   std::string host_;
+  int listen_socket_ = -1;
 };
 
 bool is_loopback(const std::string& listen) {

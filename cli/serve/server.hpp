@@ -15,9 +15,15 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";  ///< HOST:PORT; port 0 picks a free port.
   std::string api_key;      ///< When set, POST /v1/events needs it; empty: events are public.
   std::vector<std::string> cors_origins;  ///< Origins allowed to call the API ("*" for any).
-  std::size_t threads = 8;
+  std::size_t threads = 8;                ///< Worker threads kept ready.
+  std::size_t max_connections = 512;      ///< Connections served at once (one thread each); more wait.
+  std::size_t active_requests = 4;        ///< Requests computed at once; the others wait their turn.
   std::size_t max_body_bytes = 1 << 20;   ///< Largest request body (POST /v1/events).
   int timeout_seconds = 10;               ///< Read and write timeout per request.
+  int idle_timeout_seconds = 5;           ///< An open connection that sends no request is closed after this.
+  /// Store query, question and feedback texts only when all their words are the articles' own
+  /// (--store-text vocabulary); others are stored as "<not-in-vocabulary>".
+  bool store_only_vocabulary = false;
 };
 
 /// Serves until SIGINT or SIGTERM; returns the process exit code (0 after a clean stop, 1 when

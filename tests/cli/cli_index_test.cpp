@@ -219,3 +219,154 @@ TEST_SUITE("cli/index") {
     CHECK(hmtest::CliKb::parse_json(search.out).at("total") == 2);
   }
 }
+
+namespace {
+
+/// Runs the CLI as an unprivileged user: as root (CI), through setpriv as nobody, so that file
+/// permissions apply; `owned` is handed to that user first.
+hmtest::RunResult helpmark_cli_unprivileged(const std::vector<std::string>& args, const std::filesystem::path& owned) {
+  if (::geteuid() != 0) return helpmark_cli(args);
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(owned))
+    REQUIRE(::lchown(entry.path().c_str(), 65534, 65534) == 0);
+  REQUIRE(::chown(owned.c_str(), 65534, 65534) == 0);
+  std::vector<std::string> all{"--reuid=65534", "--regid=65534", "--clear-groups", hmtest::kBin.string()};
+  all.insert(all.end(), args.begin(), args.end());
+  return hmtest::run_program("/usr/bin/setpriv", all);
+}
+
+}  // namespace
+
+TEST_SUITE("cli/index") {
+  TEST_CASE("a new file declaring an indexed id never replaces the live article (issue 14, defect 2)") {
+    KbCopy kb;
+    REQUIRE(kb.index_cmd().exit_code == 0);
+    // Sorts before en/payments/refund-timing.md, which owns the id in the index.
+    hmtest::write_file(kb.articles() / "en/payments/aaa-takeover.md",
+                       hmtest::md("id: refund-timing\ntitle: Hijacked\njourney: payments\n", "Send zanzibar coins.\n"));
+    auto run = kb.index_cmd();
+    HM_RUN_INFO(run);
+    CHECK(run.exit_code == 3);
+    CHECK(contains(run.err, "en/payments/aaa-takeover.md:2: error: duplicate id 'refund-timing': "
+                            "en/payments/refund-timing.md already uses it and is the indexed article"));
+    CHECK_FALSE(contains(run.err, "en/payments/refund-timing.md:2: error"));
+    CHECK(contains(run.out, "0 added, 0 updated, 0 removed"));
+    CHECK(kb.search("zanzibar").at("total") == 0);
+    auto shown = helpmark_cli({"show", "refund-timing", "--index", kb.index().string(), "--json"});
+    HM_RUN_INFO(shown);
+    CHECK(hmtest::CliKb::parse_json(shown.out).at("path") == "en/payments/refund-timing.md");
+
+    SUBCASE("even while the indexed file has an error") {
+      hmtest::write_file(kb.articles() / "en/payments/refund-timing.md", "---\nid: refund-timing\n---\nNo title.\n");
+      auto broken = kb.index_cmd();
+      HM_RUN_INFO(broken);
+      CHECK(broken.exit_code == 3);
+      CHECK(contains(broken.err, "en/payments/aaa-takeover.md:2: error: duplicate id 'refund-timing'"));
+      CHECK(kb.search("zanzibar").at("total") == 0);
+      CHECK(kb.search("refund").at("total").get<int>() > 0);
+    }
+    SUBCASE("once the indexed file is gone, the other file takes the id") {
+      std::filesystem::remove(kb.articles() / "en/payments/refund-timing.md");
+      auto moved = kb.index_cmd();
+      HM_RUN_INFO(moved);
+      CHECK(moved.exit_code == 0);
+      CHECK(kb.search("zanzibar").at("total") == 1);
+    }
+  }
+
+  TEST_CASE("an unreadable directory is an error and its articles stay (issue 14, defect 3)") {
+    KbCopy kb;
+    REQUIRE(kb.index_cmd().exit_code == 0);
+    const auto locked = kb.articles() / "en/payments";
+    std::filesystem::permissions(locked, std::filesystem::perms::none);
+    auto run = helpmark_cli_unprivileged({"index", kb.articles().string(), "--taxonomy", kb.taxonomy().string(),
+                                          "--index", kb.index().string()},
+                                         kb.dir.path());
+    HM_RUN_INFO(run);
+    CHECK(run.exit_code == 3);
+    CHECK(contains(run.err, "en/payments/: error: cannot list this directory: Permission denied"));
+    CHECK(contains(run.out, "0 removed"));
+    auto strict = helpmark_cli_unprivileged({"index", kb.articles().string(), "--taxonomy",
+                                             kb.taxonomy().string(), "--index", kb.index().string(), "--strict"},
+                                            kb.dir.path());
+    HM_RUN_INFO(strict);
+    CHECK(strict.exit_code == 1);
+    std::filesystem::permissions(locked, std::filesystem::perms::owner_all);
+    CHECK(kb.search("escrow").at("total") == 2);
+    CHECK(kb.search("").at("total") == 7);
+  }
+
+  TEST_CASE("an articles folder with no .md file empties the index only with --allow-empty (issue 14, defect 3)") {
+    KbCopy kb;
+    REQUIRE(kb.index_cmd().exit_code == 0);
+    hmtest::TempDir empty;
+    auto run = helpmark_cli({"index", empty.path().string(), "--taxonomy", kb.taxonomy().string(), "--index",
+                             kb.index().string()});
+    HM_RUN_INFO(run);
+    CHECK(run.exit_code == 1);
+    CHECK(contains(run.err, "holds no .md files: indexing it would remove all 13 articles"));
+    CHECK(contains(run.err, "--allow-empty"));
+    CHECK(kb.search("").at("total") == 7);
+    auto allowed = helpmark_cli({"index", empty.path().string(), "--taxonomy", kb.taxonomy().string(), "--index",
+                                 kb.index().string(), "--allow-empty"});
+    HM_RUN_INFO(allowed);
+    CHECK(allowed.exit_code == 0);
+    CHECK(contains(allowed.out, "13 removed"));
+  }
+
+  TEST_CASE("a .md link leading outside the articles folder is read only with --follow-symlinks (issue 14, defect 11)") {
+    KbCopy kb;
+    hmtest::write_file(kb.dir / "outside/secret.md",
+                       hmtest::md("id: secret\ntitle: Secret\njourney: payments\n", "The zanzibar password.\n"));
+    std::filesystem::create_symlink(kb.dir / "outside/secret.md", kb.articles() / "en/payments/secret.md");
+    // A link within the tree is fine.
+    std::filesystem::create_symlink("refund-timing.md", kb.articles() / "en/payments/alias.md");
+    auto run = kb.index_cmd();
+    HM_RUN_INFO(run);
+    CHECK(run.exit_code == 3);
+    CHECK(contains(run.err, "en/payments/secret.md: error: symbolic link to "));
+    CHECK(contains(run.err, "outside the articles directory: not read"));
+    CHECK(contains(run.err, "duplicate id 'refund-timing': en/payments/alias.md already uses it"));
+    CHECK(kb.search("zanzibar").at("total") == 0);
+    auto followed = kb.index_cmd({"--follow-symlinks"});
+    HM_RUN_INFO(followed);
+    CHECK(kb.search("zanzibar").at("total") == 1);
+  }
+
+  TEST_CASE("a tag too long for an index term fails validate and only its own article (issue 14, defect 7)") {
+    KbCopy kb;
+    hmtest::write_file(kb.articles() / "en/payments/long-tag.md",
+                       hmtest::md("title: Long tag\njourney: payments\ntags: [" + std::string(300, 't') + "]\n"));
+    auto validate = helpmark_cli({"validate", kb.articles().string(), "--taxonomy", kb.taxonomy().string()});
+    HM_RUN_INFO(validate);
+    CHECK(validate.exit_code == 1);
+    CHECK(contains(validate.err, "en/payments/long-tag.md:4: error: the tag is 300 bytes"));
+    for (int run_number = 0; run_number < 2; ++run_number) {
+      auto run = kb.index_cmd();
+      HM_RUN_INFO(run);
+      CHECK(run.exit_code == 3);
+      CHECK_FALSE(contains(run.err, "Term too long"));
+    }
+    CHECK(kb.search("").at("total") == 7);
+  }
+
+  TEST_CASE("a first build that fails leaves no directory behind (issue 14, defect 6)") {
+    KbCopy kb;
+    // Files limited (SIGXFSZ ignored, so writes fail with EFBIG). At 16 KiB Xapian's write fails
+    // with an error; below 1 MiB helpmark refuses first, since at 4-12 KiB Xapian aborts.
+    auto limited = [&](int kib) {
+      return hmtest::run_program("/bin/bash", {"-c", "ulimit -f " + std::to_string(kib) + "; trap '' XFSZ; exec \"$0\" \"$@\"",
+                                               hmtest::kBin.string(), "index", kb.articles().string(), "--taxonomy",
+                                               kb.taxonomy().string(), "--index", kb.index().string(), "-q"});
+    };
+    for (int kib : {4, 16}) {
+      auto run = limited(kib);
+      HM_RUN_INFO(run);
+      CHECK(run.exit_code == 1);
+      CHECK(contains(run.err, "the file size limit (ulimit -f) is " + std::to_string(kib) + " KiB"));
+      CHECK_FALSE(std::filesystem::exists(kb.index()));
+    }
+    // The next run, with room, builds the index.
+    CHECK(kb.index_cmd().exit_code == 0);
+    CHECK(kb.search("").at("total") == 7);
+  }
+}

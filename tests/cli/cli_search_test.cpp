@@ -168,4 +168,52 @@ TEST_SUITE("cli/search") {
     CHECK(run.exit_code == 1);
     CHECK(contains(run.err, "not a helpmark index"));
   }
+
+  TEST_CASE("a query whose words all vanish finds nothing and says why: only the empty query browses (issue 14, defect 10)") {
+    hmtest::CliKb kb;
+    for (const std::string& q : std::vector<std::string>{"*", "!!!", std::string(65, 'a'), "* !!! ?"}) {
+      json r = kb.search_json(q);
+      INFO("query: " << q);
+      CHECK(r.at("total") == 0);
+      CHECK(r.at("hits").empty());
+      CHECK(contains(r.at("notice").get<std::string>(), "no searchable words"));
+    }
+    json browse = kb.search_json("");
+    CHECK(browse.at("total") == 7);
+    CHECK_FALSE(browse.contains("notice"));
+    auto text = kb.search("!!!");
+    CHECK(text.exit_code == 0);
+    CHECK(contains(text.out, "Note: the query has no searchable words"));
+  }
+
+  TEST_CASE("locales: BCP 47 case is canonicalised, malformed tags are refused (issue 14, defect 10)") {
+    hmtest::CliKb kb;
+    json canonical = kb.search_json("reembolso", {"--locale", "pt-BR"});
+    json lower = kb.search_json("reembolso", {"--locale", "pt-br"});
+    CHECK(lower.at("locale") == "pt-BR");
+    CHECK(lower.at("total") == canonical.at("total"));
+    CHECK(lower.at("total").get<int>() > 0);
+    CHECK(hmtest::hit_ids(lower) == hmtest::hit_ids(canonical));
+    for (const std::string& bad : std::vector<std::string>{"../../etc", "x", "en_US", "pt-BR-", std::string(40, 'a'), "en-" + std::string(9, 'b')}) {
+      auto run = kb.search("refund", {"--locale", bad});
+      HM_RUN_INFO(run);
+      CHECK(run.exit_code == 2);
+      CHECK(contains(run.err, "is not a BCP 47 tag"));
+      auto answer = helpmark_cli({"answer", "refund", "--index", kb.index().string(), "--locale", bad});
+      CHECK(answer.exit_code == 2);
+      auto suggest = helpmark_cli({"suggest", "ref", "--index", kb.index().string(), "--locale", bad});
+      CHECK(suggest.exit_code == 2);
+    }
+  }
+
+  TEST_CASE("answer --threshold nan is refused, not ignored (issue 14, defect 10)") {
+    hmtest::CliKb kb;
+    for (const char* bad : {"nan", "NaN", "-0.1", "1.5", "inf", "0.5x"}) {
+      auto run = helpmark_cli({"answer", "refund", "--index", kb.index().string(), "--threshold", bad});
+      HM_RUN_INFO(run);
+      CHECK(run.exit_code == 2);
+      CHECK(contains(run.err, "--threshold must be a number from 0 to 1"));
+    }
+    CHECK(helpmark_cli({"answer", "refund", "--index", kb.index().string(), "--threshold", "0.5"}).exit_code == 0);
+  }
 }

@@ -166,4 +166,62 @@ TEST_SUITE("cli/validate") {
     CHECK(no_taxonomy.exit_code == 1);
     CHECK(contains(no_taxonomy.err, "taxonomy directory not found"));
   }
+
+  TEST_CASE("validate checks the synonyms and spelling files index reads (issue 14, defect 8)") {
+    hmtest::TempDir dir;
+    hmtest::copy_tree(hmtest::kSmallArticles, dir / "articles");
+    hmtest::copy_tree(hmtest::kSmallTaxonomy, dir / "taxonomy");
+    hmtest::write_file(dir / "taxonomy/synonyms/en.yaml", "groups:\n  - [refund, money back\n");
+    hmtest::write_file(dir / "taxonomy/spelling/en.txt", "escrow\nlumen pay\n");
+    auto run = helpmark_cli({"validate", (dir / "articles").string(), "--taxonomy", (dir / "taxonomy").string()});
+    HM_RUN_INFO(run);
+    CHECK(run.exit_code == 1);
+    CHECK(contains(run.err, "synonyms/en.yaml:3: error: malformed YAML"));
+    CHECK(contains(run.err, "spelling/en.txt:2: error: 'lumen pay' is more than one word"));
+  }
+
+  TEST_CASE("a broken synonyms file keeps the index's previous synonyms (issue 14, defect 8)") {
+    hmtest::TempDir dir;
+    hmtest::copy_tree(hmtest::kSmallArticles, dir / "articles");
+    hmtest::copy_tree(hmtest::kSmallTaxonomy, dir / "taxonomy");
+    hmtest::write_file(dir / "taxonomy/synonyms/en.yaml", "groups:\n  - [refund, zanzibar]\n");
+    const std::vector<std::string> index_args{"index", (dir / "articles").string(), "--taxonomy",
+                                              (dir / "taxonomy").string(), "--index", (dir / "index").string()};
+    REQUIRE(helpmark_cli(index_args).exit_code == 0);
+    auto hits = [&] {
+      auto run = helpmark_cli({"search", "zanzibar", "--locale", "en", "--index", (dir / "index").string(), "--json"});
+      REQUIRE(run.exit_code == 0);
+      return hmtest::hit_ids(hmtest::CliKb::parse_json(run.out));
+    };
+    const auto before = hits();
+    CHECK_FALSE(before.empty());
+    // One typo (an unclosed list) makes the whole file unreadable.
+    hmtest::write_file(dir / "taxonomy/synonyms/en.yaml", "groups:\n  - [refund, zanzibar\n");
+    auto broken = helpmark_cli(index_args);
+    HM_RUN_INFO(broken);
+    CHECK(broken.exit_code == 3);
+    CHECK(contains(broken.err, "keeps the index's previous vocabulary for 'en'"));
+    CHECK(hits() == before);
+    // Fixed, the new file is used.
+    hmtest::write_file(dir / "taxonomy/synonyms/en.yaml", "groups:\n  - [escrow, zanzibar]\n");
+    CHECK(helpmark_cli(index_args).exit_code == 0);
+    CHECK(hits() != before);
+  }
+
+  TEST_CASE("validate reports related ids and translation_of targets that do not exist, and loops (issue 14, defect 11)") {
+    hmtest::TempDir dir;
+    hmtest::copy_tree(hmtest::kSmallTaxonomy, dir / "taxonomy");
+    hmtest::write_file(dir / "articles/en/a.md", hmtest::md("id: a\ntitle: A\njourney: payments\nrelated: [b, nowhere]\n"));
+    hmtest::write_file(dir / "articles/en/b.md", hmtest::md("id: b\ntitle: B\njourney: payments\ntranslation_of: c\n"));
+    hmtest::write_file(dir / "articles/en/c.md", hmtest::md("id: c\ntitle: C\njourney: payments\ntranslation_of: b\n"));
+    hmtest::write_file(dir / "articles/en/d.md", hmtest::md("id: d\ntitle: D\njourney: payments\ntranslation_of: gone\n"));
+    auto run = helpmark_cli({"validate", (dir / "articles").string(), "--taxonomy", (dir / "taxonomy").string()});
+    HM_RUN_INFO(run);
+    CHECK(run.exit_code == 0);  // warnings: the articles are still indexed
+    CHECK(contains(run.err, "en/a.md:5: warning: related id 'nowhere' names no article"));
+    CHECK_FALSE(contains(run.err, "related id 'b'"));
+    CHECK(contains(run.err, "en/b.md:5: warning: translation_of loops back to 'b'"));
+    CHECK(contains(run.err, "en/c.md:5: warning: translation_of loops back to 'c'"));
+    CHECK(contains(run.err, "en/d.md:5: warning: translation_of 'gone' names no article"));
+  }
 }

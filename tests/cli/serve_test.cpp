@@ -2,6 +2,8 @@
 // client; answers compared with the CLI's --json output for the same request.
 #include <doctest/doctest.h>
 #include <httplib.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 
@@ -286,6 +288,8 @@ TEST_CASE("bad requests get 4xx JSON errors and never a crash") {
   check_error(c, target("/v1/answer", {{"q", "refund"}, {"threshold", "nan"}}), 400, "invalid argument", "threshold");
   check_error(c, target("/v1/answer", {{"q", "refund"}, {"alternatives", "51"}}), 400, "invalid argument");
   check_error(c, "/v1/articles/refund-timing?format=pdf", 400, "invalid argument", "format");
+  check_error(c, target("/v1/search", {{"q", "refund"}, {"locale", "../../etc"}}), 400, "invalid argument", "BCP 47");
+  check_error(c, target("/v1/answer", {{"q", "refund"}, {"locale", "xx_YY"}}), 400, "invalid argument", "BCP 47");
 
   SUBCASE("unknown articles and paths are 404 and nothing is read from disk") {
     check_error(c, "/v1/articles/no-such-article", 404, "not found");
@@ -307,6 +311,94 @@ TEST_CASE("bad requests get 4xx JSON errors and never a crash") {
     CHECK(body["documents"].get<int>() > 0);
     CHECK(body["events_require_key"] == false);
   }
+}
+
+TEST_CASE("a deeply nested JSON body is a 400, not a crash (issue 14, defect 1)") {
+  hmtest::CliKb kb;
+  ServeProcess server(kb.index(), kb.dir() / "events.sqlite", {"--max-body", "1048576"});
+  auto c = server.client();
+  for (const char* open_close : {"[]", "{}"}) {
+    std::string body = "[";
+    for (int i = 0; i < 100000; ++i) body += open_close[0] == '{' ? std::string(R"({"a":)") : std::string("[");
+    body += "1";
+    for (int i = 0; i < 100000; ++i) body += open_close[1];
+    body += "]";
+    auto res = c.Post("/v1/events", body, "application/json");
+    REQUIRE(res);
+    INFO(res->body.substr(0, 300));
+    CHECK(res->status == 400);
+    CHECK(contains(res->body, "nested deeper than 64"));
+  }
+  // The same as one JSONL line.
+  auto res = c.Post("/v1/events", std::string(100000, '{') + "\n", "application/x-ndjson");
+  REQUIRE(res);
+  CHECK(res->status == 400);
+  auto [status, body] = get_json(c, "/healthz");
+  CHECK(status == 200);
+}
+
+TEST_CASE("200 idle connections neither stop the server nor stay open (issue 14, defect 4)") {
+  hmtest::CliKb kb;
+  ServeProcess server(kb.index(), kb.dir() / "events.sqlite", {"--idle-timeout", "2"});
+  std::vector<int> idle;
+  for (int i = 0; i < 200; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(server.port()));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    idle.push_back(fd);
+  }
+  // With a fixed pool of 4 workers these held every worker for the idle timeout in turn
+  // (200 / 4 x 2 s); the request must not wait for them. The client's bound is generous: it
+  // tells a server that answers from one that is stuck, it does not measure speed.
+  httplib::Client c("127.0.0.1", server.port());
+  c.set_connection_timeout(10, 0);
+  c.set_read_timeout(10, 0);
+  auto res = c.Get("/healthz");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  // Each idle connection is closed by the server: a read sees the end of the stream.
+  int closed = 0;
+  for (int fd : idle) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 15000) == 1) {
+      char byte;
+      closed += ::recv(fd, &byte, 1, 0) == 0;
+    }
+    ::close(fd);
+  }
+  CHECK(closed == 200);
+  auto after = c.Get("/healthz");
+  REQUIRE(after);
+  CHECK(after->status == 200);
+}
+
+TEST_CASE("--store-text vocabulary keeps only texts made of the articles' words (issue 14, section 2)") {
+  hmtest::CliKb kb;
+  const fs::path store = kb.dir() / "events.sqlite";
+  {
+    ServeProcess server(kb.index(), store, {"--store-text", "vocabulary"});
+    auto c = server.client();
+    const std::string body =
+        R"({"type":"search","ts":"2026-11-01T10:00:00Z","session":"s1","id":"k1","locale":"en","query":"refund card","total":0}
+{"type":"search","ts":"2026-11-01T10:00:00Z","session":"s1","id":"k2","locale":"en","query":"refund for Jane Okonkwo","total":0}
+{"type":"feedback","ts":"2026-11-01T10:01:00Z","session":"s1","article":"refund-timing","helpful":false,"reason":"my neighbour Zebulon took it"}
+)";
+    auto res = c.Post("/v1/events", body, "application/x-ndjson");
+    REQUIRE(res);
+    INFO(res->body);
+    CHECK(res->status == 200);
+  }
+  RunResult exported = helpmark_cli({"track", "export", "--store", store.string()}, kCleanEnv);
+  HM_RUN_INFO(exported);
+  CHECK(contains(exported.out, R"("query":"refund card")"));
+  CHECK(contains(exported.out, R"("query":"<not-in-vocabulary>")"));
+  CHECK(contains(exported.out, R"("reason":"<not-in-vocabulary>")"));
+  CHECK_FALSE(contains(exported.out, "Okonkwo"));
+  CHECK_FALSE(contains(exported.out, "Zebulon"));
 }
 
 TEST_CASE("events are stored and need the API key when one is set") {

@@ -370,6 +370,67 @@ TEST_SUITE("article/parse") {
     CHECK(p.article->locale == "fr");
   }
 
+  TEST_CASE("YAML aliases are refused: a 362-byte alias bomb (issue 14, defect 5)") {
+    std::string yaml = "a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n";
+    for (char c = 'b'; c <= 'i'; ++c)
+      yaml += std::string(1, c) + ": &" + c + " [*" + char(c - 1) + ",*" + char(c - 1) + ",*" + char(c - 1) +
+              ",*" + char(c - 1) + ",*" + char(c - 1) + ",*" + char(c - 1) + ",*" + char(c - 1) + ",*" +
+              char(c - 1) + ",*" + char(c - 1) + "]\n";
+    Parsed p = parse("---\ntitle: T\njourney: payments\n" + yaml + "---\nBody\n");
+    CHECK_FALSE(p.article.has_value());
+    CHECK(p.error().line == 4);
+    CHECK(contains(p.error().message, "anchors and aliases (&name, *name) are not allowed"));
+
+    Parsed one = parse("---\ntitle: &t T\njourney: payments\nsummary: *t\n---\nBody\n");
+    CHECK_FALSE(one.article.has_value());
+    CHECK(contains(one.error().message, "not allowed"));
+    // A '*' or '&' inside a value is text, not an alias.
+    Parsed text = parse("---\ntitle: \"Fees & *stars*\"\njourney: payments\n---\nBody\n");
+    CHECK(text.article.has_value());
+  }
+
+  TEST_CASE("a NUL byte in front matter is named, with its line (issue 14, defect 11)") {
+    Parsed p = parse(std::string("---\ntitle: T\njourney: payments\nsummary: \"a\0h\"\n---\nBody\n", 55));
+    CHECK_FALSE(p.article.has_value());
+    CHECK(p.error().line == 4);
+    CHECK(contains(p.error().message, "NUL byte"));
+    CHECK_FALSE(contains(p.error().message, "unknown escape"));
+  }
+
+  TEST_CASE("a duplicate front-matter key is a warning naming both lines (issue 14, defect 11)") {
+    Parsed p = parse("---\ntitle: First\njourney: payments\ntitle: Second\n---\nBody\n");
+    REQUIRE(p.article.has_value());
+    CHECK(p.article->title == "First");
+    auto warnings = p.of(Severity::kWarning);
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].line == 4);
+    CHECK(contains(warnings[0].message, "duplicate field `title`: the value on line 2 is used"));
+  }
+
+  TEST_CASE("a tag, translation_of or locale too long for an index term is an error (issue 14, defect 7)") {
+    const std::string long_tag(243, 'x');
+    Parsed p = parse("---\ntitle: T\njourney: payments\ntags:\n  - ok\n  - " + long_tag + "\n---\nBody\n");
+    CHECK_FALSE(p.article.has_value());
+    CHECK(p.error().line == 6);
+    CHECK(contains(p.error().message, "the tag is 243 bytes, over the limit of 200"));
+    Parsed t = parse("---\ntitle: T\njourney: payments\ntranslation_of: " + std::string(250, 'y') + "\n---\nBody\n");
+    CHECK(contains(t.error().message, "`translation_of` is 250 bytes"));
+    Parsed l = parse("---\ntitle: T\njourney: payments\nlocale: en" +
+                     [] { std::string s; for (int i = 0; i < 30; ++i) s += "-abcdefgh"; return s; }() + "\n---\nBody\n");
+    CHECK(contains(l.error().message, "`locale` is"));
+    Parsed fits = parse("---\ntitle: T\njourney: payments\ntags: [" + std::string(200, 'z') + "]\n---\nBody\n");
+    CHECK(fits.article.has_value());
+  }
+
+  TEST_CASE("front matter with a control character parses without hanging (found by fuzz_article)") {
+    // Checking every YAML document for aliases looped for ever on this input; only the first
+    // document is read (as YAML::Load does).
+    const unsigned char bytes[] = {45, 45, 45, 10, 44, 106, 111, 117, 114, 110, 101, 89, 58, 32, 112, 97, 121, 109, 101, 110, 116, 115, 10, 108, 111, 99, 97, 108, 101, 58, 32, 22, 110, 10, 45, 45, 45, 10, 10, 84, 104, 105, 115, 32, 96, 114, 12, 105, 99, 108, 101, 32, 104, 97, 115, 32, 111, 110, 101, 32, 112, 114, 111, 98, 108, 101, 102, 44, 32, 111, 110, 32, 112, 117, 114, 112, 111, 115, 101, 46, 10};
+    Parsed p = parse(std::string(reinterpret_cast<const char*>(bytes), sizeof bytes));
+    CHECK_FALSE(p.article.has_value());
+    CHECK_FALSE(p.of(Severity::kError).empty());
+  }
+
   TEST_CASE("Diagnostic::to_string uses the compiler format") {
     Diagnostic e{Severity::kError, "en/a.md", 7, "bad thing"};
     CHECK(e.to_string() == "en/a.md:7: error: bad thing");

@@ -203,6 +203,42 @@ one_way:
     CHECK(hmtest::contains(diags[0].message, "'it'"));
   }
 
+  TEST_CASE("multilingual: a group over 50 phrases, and a file over 20,000 expansions, are errors (issue 14, defect 6)") {
+    // One group of 1,000 phrases took 466 MB: each phrase expands to all the others.
+    std::string big = "groups:\n  - [";
+    for (int i = 0; i < 1000; ++i) big += (i ? ", w" : "w") + std::to_string(i) + "x";
+    big += "]\n  - [refund, money back]\n";
+    std::vector<Diagnostic> diags;
+    auto table = parse_en(big, diags);
+    REQUIRE(errors_in(diags) == 1);
+    CHECK(diags[0].line == 2);
+    CHECK(hmtest::contains(diags[0].message, "a group of 1000 phrases is over the limit of 50"));
+    CHECK(table.serialize().find("money back") != std::string::npos);  // the other group stays
+
+    // Nine groups of 50: 9 x 2,450 expansions; the ninth crosses 20,000 and is left out.
+    std::string many = "groups:\n";
+    for (int g = 0; g < 9; ++g) {
+      many += "  - [";
+      for (int i = 0; i < 50; ++i) many += (i ? ", g" : "g") + std::to_string(g) + "w" + std::to_string(i) + "x";
+      many += "]\n";
+    }
+    diags.clear();
+    auto capped = parse_en(many, diags);
+    REQUIRE(errors_in(diags) == 1);
+    CHECK(diags[0].line == 10);
+    CHECK(hmtest::contains(diags[0].message, "22050 expansions here, over the limit of 20000"));
+    CHECK(capped.serialize().find("g7w0x") != std::string::npos);
+    CHECK(capped.serialize().find("g8w0x") == std::string::npos);
+  }
+
+  TEST_CASE("multilingual: a table with invalid UTF-8 serialises without throwing (found by fuzz_vocabulary)") {
+    std::vector<Diagnostic> diags;
+    auto table = parse_en("groups:\n  - [refund, \"mon\xFF\xFEy back\"]\n", diags);
+    std::string data;
+    CHECK_NOTHROW(data = table.serialize());
+    CHECK_NOTHROW((void)vocabulary::SynonymTable::deserialize(data));
+  }
+
   TEST_CASE("multilingual: an empty entry, with its line") {
     std::vector<Diagnostic> diags;
     auto table = parse_en("groups:\n  - [refund, money back]\n  - [voucher, '']\n", diags);

@@ -127,6 +127,20 @@ TEST_SUITE("tracking/events") {
           "unknown field 'user_email'");
   }
 
+  TEST_CASE("deeply nested JSON is refused before it is parsed (issue 14, defect 1)") {
+    // 100,000 levels overflowed the stack when the parsed value was printed.
+    const std::string deep = R"({"type":"search","results":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+    CHECK(helpmark::text::starts_with(rejection(deep), "JSON nested deeper than 64 levels"));
+    const std::string in_string = R"({"type":"search","ts":"2026-11-01T10:00:00Z","session":"s","query":")" +
+                                  std::string(200, '[') + R"(","total":0})";
+    CHECK(rejection(in_string).find("nested") == std::string::npos);
+  }
+
+  TEST_CASE("a number too large for a double is invalid JSON, not an exception (found by fuzz_events)") {
+    CHECK(rejection(R"({"type":"search","total":6666666666666666666666666666666666666e6666666666})") ==
+          "not valid JSON: number overflow parsing '6666666666666666666666666666666666666e6666666666'");
+  }
+
   TEST_CASE("missing required fields are named") {
     struct Case {
       const char* json;
@@ -198,6 +212,34 @@ TEST_SUITE("tracking/events") {
     CHECK(helpmark::text::starts_with(
         rejection(R"({"type":"view","ts":"2026-11-01T10:00:00Z","session":"s","article":"a","id":"bob@example.org"})"),
         "field 'id' looks like an email address"));
+  }
+
+  TEST_CASE("cards, phones and national ids in id fields are refused, opaque ids pass (issue 14, defect 9)") {
+    const std::string base = R"({"type":"search","ts":"2026-11-01T10:00:00Z","query":"refund","total":1,)";
+    for (const std::string value : {"4111.1111.1111.1111", "card4111111111111111", "4111 1111 1111 1111",
+                                    "+1 415 555 0100", "(415) 555-0134", "536-90-4512", "123.456.789-09"}) {
+      INFO("value: " << value);
+      CHECK(rejection(base + R"("session":")" + value + R"("})").find("field 'session' holds personal data") == 0);
+      CHECK(rejection(base + R"("session":"s","id":")" + value + R"("})").find("field 'id' holds personal data") == 0);
+      CHECK(rejection(base + R"("session":"s","results":[")" + value + R"("]})").find("field 'results' holds personal data") == 0);
+    }
+    for (const std::string value : {"1700000000123", "sess-8f3a2c", "ORD-2024-88731", "refund-timing", "a1b2c3d4e5"}) {
+      INFO("value: " << value);
+      CHECK(rejection(base + R"("session":")" + value + R"("})") == "");
+    }
+    CHECK(rejection(R"({"type":"view","ts":"2026-11-01T10:00:00Z","session":"s","article":"4111111111111111"})")
+              .find("field 'article' holds personal data") == 0);
+  }
+
+  TEST_CASE("free text: addresses, postcodes, dates of birth and names are scrubbed (issue 14, defect 9)") {
+    Scrubber scrubber;
+    CHECK(scrubber.scrub("I live at 221B Baker Street, London NW1 6XE") == "I live at <address>, London <postcode>");
+    CHECK(scrubber.scrub("name: Jane Smith, DOB 1985-03-14") == "name: <name>, DOB <dob>");
+    CHECK(scrubber.scrub("4111.1111.1111.1111") == "<card>");
+    CHECK(scrubber.scrub("card4111111111111111") == "card<card>");
+    // Look-alikes survive: a date without a birth cue, an amount, an order number.
+    CHECK(scrubber.scrub("ordered on 1985-03-14, paid 1.250,00, order 12345678") ==
+          "ordered on 1985-03-14, paid 1.250,00, order 12345678");
   }
 
   TEST_CASE("oversized text, too many results and invalid UTF-8 are rejected") {

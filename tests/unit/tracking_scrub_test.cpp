@@ -95,8 +95,12 @@ TEST_SUITE("tracking/scrub") {
     CHECK(s.scrub("注文ORD-12345が届かない") == "注文<order>が届かない");
     // Built-in detectors still apply with patterns configured, and patterns run first.
     CHECK(s.scrub("ORD-12345678 to ana@example.com") == "<order> to <email>");
-    // Without the pattern, a long order number is still not stored: it looks like a phone number.
-    CHECK(scrub("ORD-12345678") == "ORD-<phone>");
+    // Without the pattern, a number after a code prefix or an order word is a reference, not a
+    // phone number (issue 14: order ids must survive); a card number there is still a card.
+    CHECK(scrub("ORD-12345678") == "ORD-12345678");
+    CHECK(scrub("order 12345678 and invoice 2023-000451") == "order 12345678 and invoice 2023-000451");
+    CHECK(scrub("order 4111 1111 1111 1111") == "order <card>");
+    CHECK(scrub("call 12345678") == "call <phone>");
   }
 
   TEST_CASE("bad patterns are refused with the reason") {

@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <thread>
 
@@ -53,6 +55,27 @@ TEST_SUITE("tracking/store") {
     CHECK(info->schema_version == EventStore::kSchemaVersion);
     CHECK(info->events == 0);
     CHECK(store.check_integrity().ok());
+  }
+
+  TEST_CASE("a new store and its WAL are readable by their owner only (issue 14, defect 9)") {
+    hmtest::TempDir dir;
+    const fs::path path = dir / "events.sqlite";
+    const mode_t old_mask = ::umask(022);  // the usual umask, which made the store 0644
+    auto store = hmtest::open_store(path);
+    ::umask(old_mask);
+    Event e;
+    e.type = EventType::kSearch;
+    e.ts = "2026-11-01T10:00:00Z";
+    e.session = "s1";
+    e.query = "refund";
+    e.total = 0;
+    auto recorded = store.record(e);
+    REQUIRE_MESSAGE(recorded.ok(), recorded.status().message());
+    for (const fs::path& file : {path, fs::path(path.string() + "-wal")}) {
+      INFO(file);
+      REQUIRE(fs::exists(file));
+      CHECK((fs::status(file).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+    }
   }
 
   TEST_CASE("opening what is not a store fails clearly and writes nothing") {

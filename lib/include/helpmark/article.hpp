@@ -90,12 +90,19 @@ struct Article {
   const Section* section(SectionKind kind) const;
 };
 
-/// Limits applied while reading articles.
+/// Limits and choices applied while reading articles.
 struct ArticleLimits {
   std::size_t max_file_bytes = 1 << 20;  ///< Larger files are rejected (1 MiB).
   /// Threads load_articles() reads and parses files on; 0 = one per core. The result is the
   /// same for any number.
   unsigned threads = 0;
+  /// Read `.md` symbolic links whose target is outside the articles directory (--follow-symlinks).
+  /// Off: such a link is an error and its target is never read. Links within the tree are read.
+  bool follow_symlinks = false;
+  /// Id -> path of the articles already in the index being updated. Of several files that declare
+  /// one id, the indexed file keeps it as long as it exists (even when it has errors this run), so
+  /// a new file can never take over a live article; without an indexed owner the first path wins.
+  std::map<std::string, std::string> indexed_paths;
 };
 
 /// Parses one article from `text`. `relative_path` locates diagnostics and derives the default
@@ -110,14 +117,25 @@ struct ArticleSet {
   std::vector<Article> articles;        ///< Valid articles, sorted by path.
   std::vector<Diagnostic> diagnostics;  ///< Errors (their article is skipped) and warnings.
   std::size_t files_seen = 0;
+  /// Directories below the articles directory that could not be listed (relative, '/'-separated),
+  /// each with an error in `diagnostics`. What they held is unknown, not gone.
+  std::vector<std::string> unreadable_dirs;
+
+  /// True when `path` (relative to the articles directory) lies in an unreadable directory.
+  bool under_unreadable_dir(std::string_view path) const;
 };
 
 /// Reads every `*.md` file under `dir`, parses and validates it (duplicate ids, links to
-/// files resolved to ids). Fails only when `dir` itself is unusable; bad articles become
-/// diagnostics and are left out of the set. Files are parsed on `limits.threads` threads;
+/// files resolved to ids). Fails only when `dir` itself is unusable; bad articles and
+/// subdirectories that cannot be listed become diagnostics and are left out of the set. Files are parsed on `limits.threads` threads;
 /// articles and diagnostics come in path order whatever the number.
 Result<ArticleSet> load_articles(const std::filesystem::path& dir, const Taxonomy& taxonomy,
                                  const ArticleLimits& limits = {});
+
+/// What single files cannot show: `related` ids and `translation_of` targets that name no
+/// article of the set, and `translation_of` chains that loop. Warnings (the articles are still
+/// indexed), one per field entry, with file and line; for `helpmark validate`. Thread-safe.
+std::vector<Diagnostic> check_article_references(const ArticleSet& set);
 
 /// Reads and parses a single file (for `helpmark show FILE`).
 Result<Article> load_article_file(const std::filesystem::path& file, const Taxonomy& taxonomy,

@@ -116,6 +116,8 @@ struct SearchResponse {
   std::vector<Correction> corrections;
   std::vector<SynonymUse> synonyms;
   std::vector<std::string> locales;  ///< Locales searched, best first.
+  /// Why there are no hits when the reason is the query itself (no searchable word); else empty.
+  std::string notice;
 };
 
 /// A completion for a search box.
@@ -191,6 +193,11 @@ class Index {
 
   /// How the index ranks and what its models learned.
   Result<IndexStats> stats() const;
+  /// True when every searchable word of `text`, analysed as `locale` (empty: the default
+  /// locale), is a word of the indexed articles; text with no searchable word is true. For the
+  /// privacy mode that stores only queries made of the knowledge base's own words (names and
+  /// addresses are not in it). kInvalidArgument for a malformed locale.
+  Result<bool> in_vocabulary(std::string_view text, const std::string& locale) const;
 
   /// The index directory.
   const std::filesystem::path& path() const;

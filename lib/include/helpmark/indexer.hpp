@@ -18,6 +18,9 @@ struct IndexOptions {
   std::filesystem::path index_dir = ".helpmark/index";
   /// Any article error fails the whole run and leaves the previous index untouched.
   bool strict = false;
+  /// Allow a run over a directory with no `.md` file to remove every indexed article. Off: such
+  /// a run is refused (kInvalidInput) and the index is left as it was.
+  bool allow_empty = false;
   /// Snowball stemming of every language that has a stemmer. Off only to measure what it adds.
   bool stemming = true;
   ArticleLimits limits;
@@ -65,6 +68,12 @@ struct IndexReport {
   std::vector<std::string> notices;
 };
 
+/// Checks the vocabulary files `build_index` reads besides the articles (taxonomy_dir/synonyms/
+/// <locale>.yaml and spelling/<locale>.txt), as it reads them; for `helpmark validate`. Every
+/// problem is a diagnostic with file and line. Thread-safe.
+std::vector<Diagnostic> validate_vocabulary_files(const std::filesystem::path& taxonomy_dir,
+                                                  const Taxonomy& taxonomy);
+
 /// Brings the index at `options.index_dir` up to date with the articles, incrementally: an
 /// unchanged article is not rewritten, a deleted file is removed. All changes become visible
 /// in one atomic commit; on any failure (or a crash) readers keep the previous index.
@@ -73,8 +82,10 @@ struct IndexReport {
 ///
 /// Returns kLocked when another process is writing the index, kCorrupt when the directory
 /// exists but is not a helpmark index, kInvalidArgument when it is a read replica, kNotFound for a missing articles or taxonomy directory,
-/// and kInvalidInput when `strict` is set and an article has an error (the report's
-/// diagnostics are then in `report_out` when given).
+/// and kInvalidInput when `strict` is set and an article (or a directory below the articles
+/// directory) has an error (the report's diagnostics are then in `report_out` when given), or
+/// when the articles directory holds no `.md` file but the index has articles and
+/// `allow_empty` is off. A directory that cannot be listed keeps its indexed articles.
 /// Not thread-safe with respect to other writers of the same directory (they are locked out).
 Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report_out = nullptr);
 

@@ -2,7 +2,9 @@
 // (hm_search_json) and the HTTP server, so every surface prints the same schema.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "helpmark/answer.hpp"
@@ -32,5 +34,15 @@ std::string eval_report(const EvalReport& report);
 std::string index_stats(const IndexStats& stats);
 /// {"error": {"code", "message"}}.
 std::string error(const Status& status);
+
+/// Deepest nesting of arrays and objects accepted in JSON read from outside (event bodies,
+/// eval files, the C API). nlohmann's parser is iterative, but printing a value recurses once
+/// per level: 200 KB of '[' would overflow the stack. Events nest 3 levels.
+inline constexpr std::size_t kMaxInputDepth = 64;
+
+/// Ok when `text` nests arrays and objects no deeper than `max_depth` (strings are skipped, so
+/// brackets inside them do not count); kInvalidInput naming the byte offset otherwise. A scan,
+/// not a parse: run it before parsing untrusted JSON. Thread-safe.
+Status check_nesting(std::string_view text, std::size_t max_depth = kMaxInputDepth);
 
 }  // namespace helpmark::json

@@ -1,12 +1,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <regex>
 #include <set>
 
 #include "article/front_matter.hpp"
 #include "article/markdown.hpp"
 #include "helpmark/article.hpp"
+#include "util/locale_tag.hpp"
 #include "util/text.hpp"
 
 namespace helpmark {
@@ -44,17 +44,18 @@ const std::set<std::string, std::less<>> kKnownFields = {
     "related", "owner", "reviewed", "review_every", "translation_of", "status", "audit"};
 const char* const kAudiences[] = {"buyer", "seller", "partner"};
 
+/// Longest id, tag, locale or `translation_of`: each is stored as a prefixed index term, and
+/// Xapian's terms are at most 245 bytes.
+constexpr std::size_t kMaxTermValueBytes = 200;
+
 bool is_slug(std::string_view s) {
-  if (s.empty() || s.size() > 200) return false;
+  if (s.empty() || s.size() > kMaxTermValueBytes) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
   });
 }
 
-bool is_bcp47(std::string_view s) {
-  static const std::regex kTag("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$");
-  return std::regex_match(s.begin(), s.end(), kTag);
-}
+bool is_bcp47(std::string_view s) { return locale_tag::is_well_formed(s); }
 
 using article::YamlValue;
 using YamlType = article::YamlValue::Type;
@@ -163,6 +164,12 @@ std::optional<Article> parse_article(std::string_view text_in, const std::string
 
   for (const auto& [key_node, value_node] : root.entries) {
     const std::string& key = key_node.scalar;
+    // YAML allows a key twice and the first one is read: say so, the author meant one of them.
+    if (auto first = a.field_lines.find(key); first != a.field_lines.end()) {
+      fm.warning(fm.line_of(key_node), "duplicate field `" + key + "`: the value on line " +
+                                           std::to_string(first->second) + " is used; remove one of them");
+      continue;
+    }
     a.field_lines[key] = fm.line_of(key_node);
     if (!kKnownFields.count(key))
       fm.warning(fm.line_of(key_node), "unknown field `" + key + "` is ignored; known fields: " +
@@ -283,6 +290,17 @@ std::optional<Article> parse_article(std::string_view text_in, const std::string
   for (std::size_t i = 0; i < a.tags.size(); ++i)
     if (!taxonomy.tags().empty() && !taxonomy.has_tag(a.tags[i]))
       fm.warning(entry_line("tags", i), "tag '" + a.tags[i] + "' is not in the taxonomy's `tags`");
+  // These values become index terms; Xapian refuses a term over 245 bytes, and one such term
+  // would fail every later index run, not just this article.
+  auto term_too_long = [&](int line, const char* what, const std::string& value) {
+    if (value.size() > kMaxTermValueBytes)
+      fm.error(line, std::string(what) + " is " + std::to_string(value.size()) + " bytes, over the limit of " +
+                         std::to_string(kMaxTermValueBytes) + " for values that are indexed as terms; shorten it");
+  };
+  for (std::size_t i = 0; i < a.tags.size(); ++i) term_too_long(entry_line("tags", i), "the tag", a.tags[i]);
+  if (field("translation_of"))
+    term_too_long(fm.line_of(*field("translation_of")), "`translation_of`", a.translation_of);
+  if (field("locale")) term_too_long(fm.line_of(*field("locale")), "`locale`", a.locale);
 
   if (fm.failed()) return std::nullopt;
 

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <optional>
 
+#include "util/yaml_input.hpp"
+
 namespace helpmark::article {
 namespace {
 
@@ -238,7 +240,7 @@ std::optional<YamlValue> read_front_matter_yaml_directly(std::string_view yaml) 
 }
 
 YamlValue read_front_matter_yaml_with_yaml_cpp(std::string_view yaml) {
-  return from_yaml_cpp(YAML::Load(std::string(yaml)));
+  return from_yaml_cpp(yaml_input::load(yaml));
 }
 
 YamlValue read_front_matter_yaml(std::string_view yaml) {

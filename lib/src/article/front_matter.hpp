@@ -25,17 +25,27 @@ FrontMatterSplit split_front_matter(std::string_view text);
 
 /// A YAML value as front matter uses it, as yaml-cpp would give it: null, a scalar, a sequence
 /// or a map, each with the 0-based line of its start within the YAML text (yaml-cpp's Mark).
+struct YamlEntry;
+
 struct YamlValue {
   enum class Type { kNull, kScalar, kSequence, kMap };
   Type type = Type::kNull;
   int line = 0;
   std::string scalar;                                     ///< A scalar's text; "" otherwise.
   std::vector<YamlValue> items;                           ///< A sequence's items.
-  std::vector<std::pair<YamlValue, YamlValue>> entries;   ///< A map's keys and values, in order.
+  std::vector<YamlEntry> entries;                         ///< A map's keys and values, in order.
 
   /// The value of the first entry whose key is the scalar `key` (as yaml-cpp's `node[key]`),
   /// or nullptr.
   const YamlValue* find(std::string_view key) const;
+};
+
+/// A key and its value. Not std::pair: a pair of a type still being defined is undefined, and
+/// clang's libstdc++ checks refuse it (the fuzz build).
+struct YamlEntry {
+  YamlEntry(YamlValue key, YamlValue value) : first(std::move(key)), second(std::move(value)) {}
+  YamlValue first;
+  YamlValue second;
 };
 
 /// Reads front-matter YAML. The common shape (top-level `key: value` lines with plain or

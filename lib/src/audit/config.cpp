@@ -8,6 +8,7 @@
 
 #include "helpmark/audit.hpp"
 #include "util/text.hpp"
+#include "util/yaml_input.hpp"
 
 namespace helpmark {
 namespace {
@@ -141,7 +142,7 @@ Result<AuditConfig> AuditConfig::parse(std::string_view yaml, const std::string&
   AuditConfig config;
   config.path = path;
   try {
-    YAML::Node root = YAML::Load(std::string(yaml));
+    YAML::Node root = yaml_input::load(yaml);
     if (root.IsNull()) return config;
     expect_map(root, "audit.yaml");
     check_keys(root, "audit.yaml",

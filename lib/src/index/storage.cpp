@@ -1,5 +1,8 @@
 #include "index/storage.hpp"
 
+#include <sys/resource.h>
+
+#include <cstdint>
 #include <system_error>
 
 #include "index/schema.hpp"
@@ -27,9 +30,31 @@ Status not_helpmark(const fs::path& dir) {
                                "schema); choose another --index directory");
 }
 
+// Xapian 1.4 aborts the process (std::terminate inside commit) when it cannot write even its
+// first blocks, instead of throwing: refuse to start with less room than a small index needs.
+constexpr std::uintmax_t kMinRoomBytes = 1 << 20;
+
+Status check_room_to_write(const fs::path& dir) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < kMinRoomBytes)
+    return Status(ErrorCode::kIoError, dir.string() + ": the file size limit (ulimit -f) is " +
+                                           std::to_string(limit.rlim_cur / 1024) +
+                                           " KiB; writing an index needs at least 1 MiB. Raise the limit");
+  std::error_code ec;
+  fs::path existing = dir;
+  while (!existing.empty() && !fs::exists(existing, ec)) existing = existing.parent_path();
+  const fs::space_info space = fs::space(existing.empty() ? fs::path(".") : existing, ec);
+  if (!ec && space.available < kMinRoomBytes)
+    return Status(ErrorCode::kIoError, dir.string() + ": only " + std::to_string(space.available / 1024) +
+                                           " KiB free on its file system; writing an index needs at least 1 MiB. "
+                                           "Free some space; the previous index is unchanged");
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Xapian::WritableDatabase> open_for_writing(const fs::path& dir) {
+  if (Status room = check_room_to_write(dir); !room.ok()) return room;
   std::error_code ec;
   if (fs::exists(dir, ec)) {
     if (!fs::is_directory(dir, ec))

@@ -52,6 +52,16 @@ std::map<std::string, Existing> read_existing(const Xapian::Database& db) {
 // Articles added, changed or removed since the ranking settings were last chosen.
 constexpr const char* kMetaChangesSinceTuning = "helpmark.changes_since_tuning";
 
+// Id -> path of what the index holds now (empty when there is no index yet), so that a new
+// file declaring an indexed id cannot take it over.
+std::map<std::string, std::string> indexed_paths(const fs::path& index_dir) {
+  std::map<std::string, std::string> out;
+  auto db = storage::open_for_reading(index_dir);
+  if (!db.ok()) return out;
+  for (auto& [id, existing] : read_existing(db.value())) out[id] = std::move(existing.path);
+  return out;
+}
+
 // Fault injection for the crash-safety test: HELPMARK_TEST_CRASH_AFTER=N kills the process
 // with SIGKILL after N documents were written inside the open transaction.
 long crash_after() {
@@ -133,9 +143,7 @@ void note_missing_dictionaries(const std::vector<std::string>& locales, IndexRep
   }
 }
 
-}  // namespace
-
-Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report_out) {
+Result<IndexReport> update_index(const IndexOptions& options, IndexReport* report_out) {
   const auto started = std::chrono::steady_clock::now();
   IndexReport report;
   auto finish = [&](Status status) -> Result<IndexReport> {
@@ -147,7 +155,9 @@ Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report
 
   auto taxonomy = Taxonomy::load(options.taxonomy_dir);
   if (!taxonomy.ok()) return finish(taxonomy.status());
-  auto set = load_articles(options.articles_dir, taxonomy.value(), options.limits);
+  ArticleLimits limits = options.limits;
+  limits.indexed_paths = indexed_paths(options.index_dir);
+  auto set = load_articles(options.articles_dir, taxonomy.value(), limits);
   if (!set.ok()) return finish(set.status());
   report.diagnostics = std::move(set->diagnostics);
 
@@ -170,6 +180,11 @@ Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report
                                    (options.stemming ? ":stem" : ":nostem");
     const std::string stored_stamp = db.get_metadata(schema::kMetaStamp);
     auto existing = read_existing(db);
+    if (set->files_seen == 0 && !existing.empty() && !options.allow_empty)
+      return finish(Status(ErrorCode::kInvalidInput,
+                           options.articles_dir.string() + " holds no .md files: indexing it would remove all " +
+                               std::to_string(existing.size()) +
+                               " articles. Nothing was changed; pass --allow-empty if that is what you want"));
     const auto examples = model::collect_examples(set->articles, taxonomy->locales(), options.stemming,
                                                   model::ExampleLimits{}, report.diagnostics);
 
@@ -254,9 +269,10 @@ Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report
       if (options.on_progress) options.on_progress(++done, total);
     }
     // Remove documents whose file is gone. A file that still exists but now fails to parse
-    // keeps its last good version, so a typo never makes an article vanish from search.
+    // keeps its last good version, so a typo never makes an article vanish from search; so
+    // does one in a directory that could not be listed.
     for (const auto& [id, old] : existing) {
-      if (present.count(id) || failed_paths.count(old.path)) continue;
+      if (present.count(id) || failed_paths.count(old.path) || set->under_unreadable_dir(old.path)) continue;
       forget(old.docid);
       db.delete_document(old.docid);
       ++report.removed;
@@ -286,13 +302,15 @@ Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report
     }
     for (const auto& [locale, v] : vocabularies)
       db.set_metadata(std::string(schema::kMetaVocabularyPrefix) + locale, v.serialize());
-    for (const auto& locale : taxonomy->locales()) {
+    for (const auto& locale : taxonomy->locales()) {  // a file with errors keeps what the index has
       auto syn = vocabulary_files.synonyms.find(locale);
-      db.set_metadata(std::string(schema::kMetaSynonymsPrefix) + locale,
-                      syn == vocabulary_files.synonyms.end() ? std::string() : syn->second);
+      if (!vocabulary_files.broken_synonyms.count(locale))
+        db.set_metadata(std::string(schema::kMetaSynonymsPrefix) + locale,
+                        syn == vocabulary_files.synonyms.end() ? std::string() : syn->second);
       auto sp = vocabulary_files.spelling.find(locale);
-      db.set_metadata(std::string(schema::kMetaSpellingPrefix) + locale,
-                      sp == vocabulary_files.spelling.end() ? std::string() : text::join(sp->second, "\n"));
+      if (!vocabulary_files.broken_spelling.count(locale))
+        db.set_metadata(std::string(schema::kMetaSpellingPrefix) + locale,
+                        sp == vocabulary_files.spelling.end() ? std::string() : text::join(sp->second, "\n"));
     }
     if (report.added || report.updated || report.removed)
       db.set_metadata(schema::kMetaBuiltAt, std::to_string(std::time(nullptr)));
@@ -306,6 +324,27 @@ Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report
                              e.get_description() + "; the previous index is unchanged"));
   }
   return finish(Status::Ok());
+}
+
+}  // namespace
+
+Result<IndexReport> build_index(const IndexOptions& options, IndexReport* report_out) {
+  // A first build that fails (or throws) leaves no directory behind: a half-made one would be
+  // reported as "not a helpmark index" by every later command. A locked directory is another
+  // writer's, so it is left alone.
+  std::error_code ec;
+  const bool first_build = !fs::exists(options.index_dir, ec) && !ec;
+  auto remove_half_built = [&] {
+    if (first_build) fs::remove_all(options.index_dir, ec);
+  };
+  try {
+    auto result = update_index(options, report_out);
+    if (!result.ok() && result.status().code() != ErrorCode::kLocked) remove_half_built();
+    return result;
+  } catch (...) {
+    remove_half_built();
+    throw;
+  }
 }
 
 }  // namespace helpmark

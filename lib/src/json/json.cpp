@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "index/schema.hpp"
+#include "util/locale_tag.hpp"
 
 namespace helpmark::json {
 
@@ -45,7 +46,7 @@ std::string search_response(const SearchRequest& request, const SearchResponse& 
   ordered_json synonyms = ordered_json::array();
   for (const auto& s : response.synonyms) synonyms.push_back({{"phrase", s.phrase}, {"expansions", s.expansions}});
   ordered_json out = {{"query", request.query},
-                      {"locale", request.locale},
+                      {"locale", locale_tag::canonical(request.locale).value_or(request.locale)},
                       {"locales", response.locales},
                       {"total", response.total},
                       {"offset", request.offset},
@@ -60,6 +61,7 @@ std::string search_response(const SearchRequest& request, const SearchResponse& 
                                    {"chosen_by", response.ranking.chosen_by}}},
                       {"hits", hits},
                       {"facets", facets}};
+  if (!response.notice.empty()) out["notice"] = response.notice;
   return dump(out);
 }
 
@@ -215,6 +217,28 @@ std::string diagnostics(const std::vector<Diagnostic>& d) { return dump(diagnost
 std::string error(const Status& status) {
   ordered_json out = {{"error", {{"code", error_code_name(status.code())}, {"message", status.message()}}}};
   return dump(out);
+}
+
+Status check_nesting(std::string_view text, std::size_t max_depth) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;  // the escaped character cannot end the string
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth)
+        return Status(ErrorCode::kInvalidInput, "JSON nested deeper than " + std::to_string(max_depth) +
+                                                    " levels at byte " + std::to_string(i) +
+                                                    "; events and requests need only a few");
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace helpmark::json

@@ -29,6 +29,8 @@ Result<Answer> Index::Impl::answer(const std::string& question, const std::strin
                                    const AnswerOptions& options) {
   if (Status s = check_query_text(question); !s.ok()) return s;
   if (options.alternatives > 50) return Status(ErrorCode::kInvalidArgument, "at most 50 alternatives");
+  if (options.threshold && !(*options.threshold >= 0.0 && *options.threshold <= 1.0))  // NaN too
+    return Status(ErrorCode::kInvalidArgument, "threshold must be a number from 0 to 1");
   auto handle = lease();
   auto snap = snapshot();
   RankRequest rr;

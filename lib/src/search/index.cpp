@@ -12,6 +12,7 @@
 #include "search/facets.hpp"
 #include "search/index_impl.hpp"
 #include "search/snippet.hpp"
+#include "util/locale_tag.hpp"
 #include "util/text.hpp"
 
 namespace fs = std::filesystem;
@@ -34,6 +35,16 @@ Status check_query_text(const std::string& text) {
                                                    std::to_string(SearchRequest::kMaxQueryBytes));
   if (text::find_invalid_utf8(text) != std::string::npos)
     return Status(ErrorCode::kInvalidArgument, "query is not valid UTF-8");
+  return Status::Ok();
+}
+
+Status canonicalise_locale(std::string& locale) {
+  if (locale.empty()) return Status::Ok();
+  auto canonical = locale.size() <= locale_tag::kMaxRequestTagBytes ? locale_tag::canonical(locale) : std::nullopt;
+  if (!canonical)
+    return Status(ErrorCode::kInvalidArgument, "locale '" + std::string(text::utf8_prefix(locale, 40)) +
+                                                   "' is not a BCP 47 tag such as en, es or pt-BR");
+  locale = std::move(*canonical);
   return Status::Ok();
 }
 
@@ -365,6 +376,9 @@ Result<SearchResponse> Index::Impl::search(const SearchRequest& request) {
   response.synonyms = ranked.prepared.synonyms;
   response.locales = ranked.chain;
   response.ranking = ranked.ranking;
+  if (ranked.prepared.no_searchable_words)
+    response.notice = "the query has no searchable words (each is a stop word, a symbol or over 64 bytes); "
+                      "nothing was searched";
   for (auto& rh : ranked.hits) {
     rh.hit.snippet = search::make_snippet(rh.snippet_source, ranked.prepared.highlight_stems,
                                           analyzer(*handle, *snap, rh.hit.locale));
@@ -446,17 +460,25 @@ Index& Index::operator=(Index&&) noexcept = default;
 Index::~Index() = default;
 
 Result<SearchResponse> Index::search(const SearchRequest& request) const {
-  return guarded([&] { return impl_->search(request); });
+  SearchRequest canonical = request;
+  if (Status s = canonicalise_locale(canonical.locale); !s.ok()) return s;
+  for (auto& l : canonical.filters.locales)
+    if (Status s = canonicalise_locale(l); !s.ok()) return s;
+  return guarded([&] { return impl_->search(canonical); });
 }
 
 Result<Answer> Index::answer(const std::string& question, const std::string& locale,
                              const AnswerOptions& options) const {
-  return guarded([&] { return impl_->answer(question, locale, options); });
+  std::string canonical = locale;
+  if (Status s = canonicalise_locale(canonical); !s.ok()) return s;
+  return guarded([&] { return impl_->answer(question, canonical, options); });
 }
 
 Result<std::vector<Suggestion>> Index::suggest(const std::string& prefix, const std::string& locale,
                                                std::size_t limit) const {
-  return guarded([&] { return impl_->suggest(prefix, locale, limit); });
+  std::string canonical = locale;
+  if (Status s = canonicalise_locale(canonical); !s.ok()) return s;
+  return guarded([&] { return impl_->suggest(prefix, canonical, limit); });
 }
 
 Result<Article> Index::get(const std::string& id) const {

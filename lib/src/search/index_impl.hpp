@@ -168,5 +168,8 @@ class Index::Impl {
 
 /// Validates what every query-taking call shares.
 Status check_query_text(const std::string& text);
+/// A request's locale in canonical case ("pt-br" -> "pt-BR"); kInvalidArgument when it is not
+/// a well-formed BCP 47 tag of at most 35 bytes. Empty stays empty (every locale).
+Status canonicalise_locale(std::string& locale);
 
 }  // namespace helpmark

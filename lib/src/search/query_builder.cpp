@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "index/schema.hpp"
+#include "util/text.hpp"
 
 namespace helpmark::search {
 namespace {
@@ -112,6 +113,14 @@ PreparedQuery QueryBuilder::prepare(const std::string& text, bool correct, bool 
   if (!out.corrections.empty()) {
     corrected_text.append(text, copied, std::string::npos);
     out.corrected_text = corrected_text;
+  }
+  if (out.words.empty() && !helpmark::text::trim(text).empty()) {
+    // Words were typed but none can be searched ("*", "!!!", a 65-byte word): browsing would
+    // answer with the whole catalogue, so nothing matches. Browsing is for the empty query.
+    out.browse = false;
+    out.no_searchable_words = true;
+    out.query = Xapian::Query();
+    return out;
   }
   if (out.words.empty()) {
     // A fresh match-all query (the empty term), not a copy of the static Query::MatchAll:

@@ -37,6 +37,7 @@ struct QueryWord {
 struct PreparedQuery {
   Xapian::Query query;                       ///< MatchAll when there are no words (browse).
   bool browse = true;
+  bool no_searchable_words = false;          ///< Text was typed, but analysis left no word: matches nothing.
   std::vector<QueryWord> words;              ///< Words searched (stop words dropped).
   std::set<std::string> highlight_stems;     ///< Stems to mark in snippets.
   std::vector<Correction> corrections;       ///< Words changed by spelling correction.

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "util/text.hpp"
+#include "util/yaml_input.hpp"
 
 namespace helpmark {
 namespace {
@@ -109,7 +110,7 @@ Result<Taxonomy> Taxonomy::parse(std::string_view yaml, const std::string& path)
 
   Taxonomy taxonomy;
   try {
-    YAML::Node root = YAML::Load(std::string(yaml));
+    YAML::Node root = yaml_input::load(yaml);
     if (!root.IsMap()) return fail(1, "expected a map with `journeys:`");
 
     if (root["locales"]) {

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "helpmark/json.hpp"
+#include "tracking/personal_data.hpp"
 #include "util/text.hpp"
 
 namespace helpmark::tracking {
@@ -60,6 +62,10 @@ Status check_id(std::string_view field, std::string_view value) {
   if (looks_like_email(value))
     return invalid("field '" + std::string(field) +
                    "' looks like an email address; use an opaque id (personal data is never stored)");
+  if (id_holds_personal_data(value))
+    return invalid("field '" + std::string(field) +
+                   "' holds personal data (a card, phone or identity number); use an opaque id "
+                   "(personal data is never stored)");
   return Status::Ok();
 }
 
@@ -246,10 +252,11 @@ Status wrong_kind(const std::string& key, const char* expected, const json& v) {
 std::string event_to_json(const Event& event) { return dump_line(to_ordered_json(event, true)); }
 
 Result<Event> event_from_json(std::string_view text) {
+  if (Status nesting = helpmark::json::check_nesting(text); !nesting.ok()) return nesting;
   json j;
   try {
     j = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for 1e6666 (found by fuzz_events)
     std::string what = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..."
     if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);

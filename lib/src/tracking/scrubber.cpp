@@ -8,11 +8,14 @@
 #include <unicode/utypes.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "helpmark/tracking.hpp"
+#include "tracking/personal_data.hpp"
 #include "util/text.hpp"
+#include "util/yaml_input.hpp"
 
 namespace helpmark::tracking {
 namespace {
@@ -261,6 +264,48 @@ bool is_amount(const NumberRun& run) {
   return true;
 }
 
+// A number right after an order, invoice or tracking word ("order 12345678", "注文12345678",
+// "invoice 2023-000451") or after a code prefix ("ORD-2024-88731") is a reference, not a phone
+// number. Cards are still checked first.
+bool after_reference_word(const std::string& s, std::size_t begin) {
+  std::size_t k = begin;
+  if (k > 0 && s[k - 1] == '-') {  // "ORD-2024...": letters then '-' glued to the number
+    std::size_t letters = k - 1;
+    while (letters > 0 && is_alpha(s[letters - 1])) --letters;
+    if (letters < k - 1 && (letters == 0 || !is_word_byte(s[letters - 1]))) return true;
+  }
+  while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '#' || s[k - 1] == ':' || s[k - 1] == '.')) --k;
+  if (k >= 2 && (s.compare(k - 2, 2, "no") == 0 || s.compare(k - 2, 2, "No") == 0)) {
+    k -= 2;
+    while (k > 0 && s[k - 1] == ' ') --k;
+  }
+  static const char* const kWords[] = {
+      "order", "orders", "invoice", "ticket", "tracking", "reference", "ref", "pedido", "factura", "commande",
+      "facture", "bestellung", "rechnung", "sendungsnummer", "nota fiscal", "注文", "注文番号", "订单", "订单号",
+      "发票", "請求書", "คำสั่งซื้อ", "ใบแจ้งหนี้", "เลขพัสดุ"};
+  std::string before = s.substr(0, k);
+  for (char& c : before)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  for (const char* word : kWords) {
+    const std::string_view w(word);
+    if (before.size() < w.size() || before.compare(before.size() - w.size(), w.size(), w) != 0) continue;
+    const std::size_t start = before.size() - w.size();
+    if (start == 0 || !is_word_byte(before[start - 1])) return true;
+  }
+  return false;
+}
+
+// The letters just before `at` make a word (no digit in it): "card" in "card4111...", not the
+// "AB12" of a product code.
+bool glued_to_word(const std::string& s, std::size_t at) {
+  std::size_t k = at;
+  while (k > 0 && is_word_byte(s[k - 1])) {
+    if (is_digit(s[k - 1])) return false;
+    --k;
+  }
+  return k < at;
+}
+
 std::string replace_numbers(const std::string& s) {
   std::string out;
   std::size_t copied = 0;
@@ -298,6 +343,14 @@ std::string replace_numbers(const std::string& s) {
     run.end = j;
     i = j;
     const bool glued_right = run.end < s.size() && is_word_byte(s[run.end]);
+    if (glued_left && !glued_right && run.groups.size() == 1 && glued_to_word(s, run.begin) &&
+        is_card_number(digits_of(s, run, 0, 1))) {
+      // "card4111111111111111": a word glued to a card number hides nothing.
+      out.append(s, copied, run.begin - copied);
+      out += "<card>";
+      copied = run.end;
+      continue;
+    }
     if (glued_left || glued_right) continue;  // part of a code like "AB12345678" or "v1.2.3"
 
     const std::string all = digits_of(s, run, 0, run.groups.size());
@@ -310,7 +363,7 @@ std::string replace_numbers(const std::string& s) {
     } else {
       // A card: the whole run, or the longest window of groups, with 13-19 digits passing Luhn.
       // A leading '+' or '(' is how phone numbers are written, never card numbers.
-      const bool card_seps = all_seps(run, " -") && !run.plus && s[run.begin] != '(';
+      const bool card_seps = (all_seps(run, " -") || all_seps(run, ".")) && !run.plus && s[run.begin] != '(';
       for (std::size_t len = run.groups.size(); len >= 1 && replacement.empty() && card_seps; --len) {
         for (std::size_t g0 = 0; g0 + len <= run.groups.size(); ++g0) {
           const std::string d = digits_of(s, run, g0, g0 + len);
@@ -321,7 +374,8 @@ std::string replace_numbers(const std::string& s) {
           break;
         }
       }
-      if (replacement.empty() && all.size() >= 7 && all.size() <= 15) replacement = "<phone>";
+      if (replacement.empty() && all.size() >= 7 && all.size() <= 15 && !(!run.plus && after_reference_word(s, run.begin)))
+        replacement = "<phone>";
     }
     if (replacement.empty()) continue;
     out.append(s, copied, rep_begin - copied);
@@ -367,11 +421,31 @@ class Scrubber::Impl {
       s.clear();
       u.toUTF8String(s);
     }
+    s = personal_data().replace(s);
     s = replace_ibans(s);
     s = replace_numbers(s);
     return s;
   }
+
+  /// Compiled once per process, shared by every Scrubber (replace() is thread-safe).
+  static const PersonalDataPatterns& personal_data() {
+    static const PersonalDataPatterns patterns;
+    return patterns;
+  }
 };
+
+bool id_holds_personal_data(std::string_view value) {
+  // Cards, phones and national ids all have 7 digits or more; most ids have none.
+  if (std::count_if(value.begin(), value.end(), [](char c) { return is_digit(c); }) < 7) return false;
+  // What the scrubber replaces, less bare digit runs (timestamps, order numbers) that it reads
+  // as phone numbers: only a number written as a phone number counts.
+  const std::string scrubbed = Scrubber().scrub(value);
+  if (scrubbed == value) return false;
+  if (scrubbed.find("<phone>") == std::string::npos) return true;
+  const std::string digits_removed = replace_numbers(std::string(value));
+  const bool bare_digits = std::all_of(value.begin(), value.end(), [](char c) { return is_digit(c); });
+  return !bare_digits || digits_removed.find("<card>") != std::string::npos;
+}
 
 Scrubber::Scrubber() : impl_(std::make_unique<Impl>()) {}
 Scrubber::Scrubber(Scrubber&&) noexcept = default;
@@ -426,7 +500,7 @@ Result<std::vector<ScrubPattern>> load_scrub_patterns(const std::filesystem::pat
   };
   std::vector<ScrubPattern> patterns;
   try {
-    YAML::Node root = YAML::Load(text);
+    YAML::Node root = yaml_input::load(text);
     if (!root || root.IsNull()) return patterns;
     if (!root.IsMap() || !root["patterns"])
       return Status(ErrorCode::kInvalidInput, where + ":1: expected a map with a 'patterns' list, e.g.\n"

@@ -1,6 +1,10 @@
 // The event store: SQLite in WAL mode, one row per event, written by many processes at once.
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <istream>
 #include <mutex>
@@ -149,6 +153,12 @@ Status EventStore::Impl::open() {
       if (ec)
         return Status(ErrorCode::kIoError, parent.string() + ": cannot create the directory: " + ec.message());
     }
+    // Owner-only from the first byte: the store holds what people typed. SQLite gives its -wal
+    // and -shm files the database file's mode.
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST)
+      return Status(ErrorCode::kIoError, path + ": cannot create the event store: " + std::strerror(errno));
+    if (fd >= 0) ::close(fd);
   }
   const int flags = (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                     SQLITE_OPEN_NOMUTEX;  // our mutex serialises use of this connection

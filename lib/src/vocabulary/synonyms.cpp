@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/text.hpp"
+#include "util/yaml_input.hpp"
 
 namespace helpmark::vocabulary {
 
@@ -64,7 +65,7 @@ SynonymTable SynonymTable::parse(std::string_view yaml, const std::string& path,
   }
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(yaml));
+    root = yaml_input::load(yaml);
   } catch (const YAML::Exception& e) {
     error(e.mark.line + 1, "malformed YAML: " + e.msg);
     return table;
@@ -91,6 +92,21 @@ SynonymTable SynonymTable::parse(std::string_view yaml, const std::string& path,
     int line;
   };
   int group_number = 0;
+  std::size_t expansions = 0;
+  bool over_budget = false;
+  // Every expansion is kept in memory by each search and stored in the index: a file may not
+  // make more than kMaxExpansions. The rule that crosses the limit is the one reported.
+  auto within_expansion_budget = [&](int line, std::size_t more) {
+    if (over_budget) return false;
+    if (expansions + more <= kMaxExpansions) {
+      expansions += more;
+      return true;
+    }
+    over_budget = true;
+    error(line, "the synonyms reach " + std::to_string(expansions + more) + " expansions here, over the limit of " +
+                    std::to_string(kMaxExpansions) + " per locale; this rule and the ones after it are left out");
+    return false;
+  };
   // Reads one phrase; reports and returns false when it can never match.
   auto read_phrase = [&](std::string_view raw, int line, Entry& out) {
     std::string text(text::trim(raw));
@@ -147,6 +163,14 @@ SynonymTable SynonymTable::parse(std::string_view yaml, const std::string& path,
         }
         if (group.size() < 2) error(line, "a group needs at least two phrases");
         if (entries.size() < 2) continue;
+        // Each entry of a group expands to all the others: n entries make n*(n-1) expansions.
+        if (entries.size() > kMaxGroupEntries) {
+          error(line, "a group of " + std::to_string(entries.size()) + " phrases is over the limit of " +
+                          std::to_string(kMaxGroupEntries) +
+                          " (each expands to all the others); split it, or use one_way rules");
+          continue;
+        }
+        if (!within_expansion_budget(line, entries.size() * (entries.size() - 1))) continue;
         for (std::size_t i = 0; i < entries.size(); ++i) {
           SynonymRule rule;
           rule.lhs_text = entries[i].text;
@@ -197,6 +221,12 @@ SynonymTable SynonymTable::parse(std::string_view yaml, const std::string& path,
             error(line, "one-way entry '" + s + "' has nothing after '->'");
           continue;
         }
+        if (rule.rhs.size() > kMaxGroupEntries) {
+          error(line, "one-way entry with " + std::to_string(rule.rhs.size()) + " targets is over the limit of " +
+                          std::to_string(kMaxGroupEntries) + "; split it");
+          continue;
+        }
+        if (!within_expansion_budget(line, rule.rhs.size())) continue;
         if (!claim_lhs(lhs, -1)) continue;
         table.add(std::move(rule));
       }
@@ -215,7 +245,8 @@ std::string SynonymTable::serialize() const {
   nlohmann::json rules = nlohmann::json::array();
   for (const auto& r : rules_)
     rules.push_back({{"l", r.lhs_text}, {"ls", r.lhs}, {"r", r.rhs_text}, {"rs", r.rhs}});
-  return rules.dump();
+  // Replace, never throw: a stem cut inside a UTF-8 sequence must not stop indexing (found by fuzz_vocabulary).
+  return rules.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 SynonymTable SynonymTable::deserialize(std::string_view data) {

@@ -26,8 +26,13 @@ struct SynonymRule {
 class SynonymTable {
  public:
   /// Parses and validates `taxonomy/synonyms/<locale>.yaml`. Problems (unknown locale, empty or
-  /// duplicate entries, entries of stop words only, bad syntax) become diagnostics with the
-  /// file and line; valid entries are kept.
+  /// duplicate entries, entries of stop words only, bad syntax, groups over the limits below)
+  /// become diagnostics with the file and line; valid entries are kept.
+  /// Most phrases in one group, and most targets of one one-way rule.
+  static constexpr std::size_t kMaxGroupEntries = 50;
+  /// Most expansions (a group of n phrases makes n*(n-1)) one locale's file may define.
+  static constexpr std::size_t kMaxExpansions = 20000;
+
   static SynonymTable parse(std::string_view yaml, const std::string& path,
                             const std::string& locale, const std::vector<std::string>& known_locales,
                             analysis::Analyzer& analyzer, std::vector<Diagnostic>& diagnostics);
