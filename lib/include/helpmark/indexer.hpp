@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,9 @@ struct IndexReport {
   /// How the ranking settings were chosen ("held-out questions: ...", or kept, or defaults
   /// and why).
   std::string ranking;
+  /// Where the time went: reading, examples, tuning, writing, training (what was left of it
+  /// once the documents were written: it runs beside the writing).
+  std::map<std::string, double> phase_seconds;
   /// Things worth knowing that are not about one file: a locale without a spelling dictionary.
   std::vector<std::string> notices;
 };

@@ -50,6 +50,22 @@ AnalysedArticle DocumentBuilder::analyse(const Article& a) {
   return out;
 }
 
+void DocumentBuilder::remove_questions(AnalysedArticle& analysed, const std::string& locale,
+                                       const std::vector<std::string>& questions) {
+  AnalysedArticle removed;
+  analysis::Analyzer& an = analyzer(locale);
+  for (const auto& q : questions) analyse_text(removed, AnalysedArticle::kQuestions, an, q, false);
+  auto& terms = analysed.terms[AnalysedArticle::kQuestions];
+  for (const auto& [term, count] : removed.terms[AnalysedArticle::kQuestions]) {
+    auto it = terms.find(term);
+    if (it == terms.end()) continue;
+    if (it->second <= count)
+      terms.erase(it);
+    else
+      it->second -= count;
+  }
+}
+
 Xapian::Document DocumentBuilder::build(const Article& a) {
   last_ = analyse(a);
   return document(a, last_, weights_, false);

@@ -40,6 +40,9 @@ class DocumentBuilder {
   const std::set<std::string>& words() const { return last_.words; }
 
   AnalysedArticle analyse(const Article& article);
+  /// Takes `questions` of an article of `locale` out of `analysed` (their words stay in the
+  /// spelling vocabulary): cheaper than analysing the article again without them.
+  void remove_questions(AnalysedArticle& analysed, const std::string& locale, const std::vector<std::string>& questions);
   /// `searchable_only`: terms and the values search reads, without the stored article and hit
   /// data (for throw-away indexes, such as tuning's).
   static Xapian::Document document(const Article& article, const AnalysedArticle& analysed,

@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <csignal>
+#include <future>
+#include <thread>
 #include <cstdlib>
 #include <ctime>
 #include <map>
@@ -70,61 +72,105 @@ long crash_after() {
 }
 
 // Brings each locale's lexical model up to date: retrained when its examples changed (or on
-// a rebuild), kept otherwise, removed when the locale has too little to learn from.
-void update_models(Xapian::WritableDatabase& db, const std::vector<model::LocaleExamples>& examples,
-                   const std::vector<std::string>& locales, bool retrain, const IndexOptions& options,
-                   IndexReport& report) {
-  model::TrainingOptions training;
-  training.threads = options.threads;
-  for (const auto& locale : locales) {
-    const std::string model_key = std::string(schema::kMetaModelPrefix) + locale;
-    const std::string input_key = std::string(schema::kMetaModelInputPrefix) + locale;
-    auto ex = std::find_if(examples.begin(), examples.end(), [&](const auto& e) { return e.locale == locale; });
-    if (ex == examples.end()) {
-      db.set_metadata(model_key, "");
-      db.set_metadata(input_key, "");
-      continue;
+// a rebuild), kept otherwise, removed when the locale has too little to learn from. Training
+// needs no database, so it runs beside the writing of documents (Xapian writes on one core):
+// plan() and store() read and write the database, train() runs on its own threads.
+class ModelUpdate {
+ public:
+  ModelUpdate(const std::vector<model::LocaleExamples>& examples, const IndexOptions& options)
+      : examples_(examples), options_(options) {}
+
+  void plan(const Xapian::Database& db, const std::vector<std::string>& locales, bool retrain) {
+    for (const auto& locale : locales) {
+      Job job;
+      job.locale = locale;
+      auto ex = std::find_if(examples_.begin(), examples_.end(), [&](const auto& e) { return e.locale == locale; });
+      job.examples = ex == examples_.end() ? nullptr : &*ex;
+      if (job.examples) {
+        job.report.locale = locale;
+        job.report.articles = ex->set.classes.size();
+        job.report.examples = ex->set.examples.size();
+        const std::string stored = db.get_metadata(std::string(schema::kMetaModelPrefix) + locale);
+        if (!retrain && db.get_metadata(std::string(schema::kMetaModelInputPrefix) + locale) == ex->fingerprint) {
+          if (auto m = model::LexicalModel::deserialize(stored); m.ok()) {
+            job.keep = true;
+            job.report.present = true;
+            job.report.features = m->table().size();
+            job.report.weights = m->weight_count();
+            job.report.bytes = stored.size();
+          }
+        }
+      }
+      jobs_.push_back(std::move(job));
     }
-    ModelReport mr;
-    mr.locale = locale;
-    mr.articles = ex->set.classes.size();
-    mr.examples = ex->set.examples.size();
-    if (!retrain && db.get_metadata(input_key) == ex->fingerprint) {
-      const std::string stored = db.get_metadata(model_key);
-      if (auto m = model::LexicalModel::deserialize(stored); m.ok()) {
-        mr.present = true;
-        mr.features = m->table().size();
-        mr.weights = m->weight_count();
-        mr.bytes = stored.size();
-        report.models.push_back(std::move(mr));
+  }
+
+  /// A one-line description of what train() will do, or "" when nothing is to be trained.
+  std::string description() const {
+    std::vector<std::string> names;
+    for (const auto& j : jobs_)
+      if (j.examples && !j.keep) names.push_back(j.locale);
+    return names.empty() ? "" : "training the models of " + text::join(names, ", ");
+  }
+
+  void train() {
+    model::TrainingOptions training;
+    // One core less than the machine has, by default: the indexer's own work uses one.
+    training.threads = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency() - 1);
+    // The training budget's floor is shared by the locales as their examples are.
+    std::size_t all_examples = 0;
+    for (const auto& e : examples_) all_examples += e.set.examples.size();
+    const std::size_t floor = training.work_floor;
+    for (auto& job : jobs_) {
+      if (!job.examples || job.keep) continue;
+      training.work_floor = static_cast<std::size_t>(static_cast<double>(floor) *
+                                                     static_cast<double>(job.examples->set.examples.size()) /
+                                                     static_cast<double>(std::max<std::size_t>(1, all_examples)));
+      model::TrainingStats stats;
+      auto trained = model::train_lexical_model(job.examples->set, training, &stats);
+      if (!trained.ok()) {
+        job.report.note = trained.status().message();  // too little to learn from: Xapian alone
         continue;
       }
+      job.bytes = trained->serialize();
+      job.report.present = true;
+      job.report.trained = true;
+      job.report.features = stats.features;
+      job.report.weights = stats.weights;
+      job.report.bytes = job.bytes.size();
+      job.report.seconds = stats.seconds;
     }
-    if (options.on_phase)
-      options.on_phase("training the " + locale + " model: " + std::to_string(mr.articles) + " articles, " +
-                       std::to_string(mr.examples) + " examples");
-    model::TrainingStats stats;
-    auto trained = model::train_lexical_model(ex->set, training, &stats);
-    if (!trained.ok()) {
-      // Too little to learn from: search uses Xapian alone in this locale.
-      mr.note = trained.status().message();
-      db.set_metadata(model_key, "");
-      db.set_metadata(input_key, ex->fingerprint);
-      report.models.push_back(std::move(mr));
-      continue;
-    }
-    const std::string bytes = trained->serialize();
-    db.set_metadata(model_key, bytes);
-    db.set_metadata(input_key, ex->fingerprint);
-    mr.present = true;
-    mr.trained = true;
-    mr.features = stats.features;
-    mr.weights = stats.weights;
-    mr.bytes = bytes.size();
-    mr.seconds = stats.seconds;
-    report.models.push_back(std::move(mr));
   }
-}
+
+  void store(Xapian::WritableDatabase& db, IndexReport& report) {
+    for (auto& job : jobs_) {
+      const std::string model_key = std::string(schema::kMetaModelPrefix) + job.locale;
+      const std::string input_key = std::string(schema::kMetaModelInputPrefix) + job.locale;
+      if (!job.examples) {
+        db.set_metadata(model_key, "");
+        db.set_metadata(input_key, "");
+        continue;
+      }
+      if (!job.keep) {
+        db.set_metadata(model_key, job.bytes);
+        db.set_metadata(input_key, job.examples->fingerprint);
+      }
+      report.models.push_back(std::move(job.report));
+    }
+  }
+
+ private:
+  struct Job {
+    std::string locale;
+    const model::LocaleExamples* examples = nullptr;  // null: the locale has no published article
+    bool keep = false;                                 // the stored model is still right
+    std::string bytes;                                 // the trained model, or "" for none
+    ModelReport report;
+  };
+  const std::vector<model::LocaleExamples>& examples_;
+  const IndexOptions& options_;
+  std::vector<Job> jobs_;
+};
 
 // A locale whose words spelling may correct but whose language has no dictionary installed.
 void note_missing_dictionaries(const std::vector<std::string>& locales, IndexReport& report) {
@@ -157,7 +203,15 @@ Result<IndexReport> update_index(const IndexOptions& options, IndexReport* repor
   if (!taxonomy.ok()) return finish(taxonomy.status());
   ArticleLimits limits = options.limits;
   limits.indexed_paths = indexed_paths(options.index_dir);
+  auto phase_started = std::chrono::steady_clock::now();
+  // Seconds since the last call, into the report as `phase`.
+  auto end_phase = [&](const char* phase) {
+    const auto now = std::chrono::steady_clock::now();
+    report.phase_seconds[phase] += std::chrono::duration<double>(now - phase_started).count();
+    phase_started = now;
+  };
   auto set = load_articles(options.articles_dir, taxonomy.value(), limits);
+  end_phase("reading");
   if (!set.ok()) return finish(set.status());
   report.diagnostics = std::move(set->diagnostics);
 
@@ -185,8 +239,16 @@ Result<IndexReport> update_index(const IndexOptions& options, IndexReport* repor
                            options.articles_dir.string() + " holds no .md files: indexing it would remove all " +
                                std::to_string(existing.size()) +
                                " articles. Nothing was changed; pass --allow-empty if that is what you want"));
+    end_phase("reading");
     const auto examples = model::collect_examples(set->articles, taxonomy->locales(), options.stemming,
                                                   model::ExampleLimits{}, report.diagnostics);
+    // The models train beside the tuning and the writing of documents (which use one core
+    // each, mostly): they need the examples only. A new schema or taxonomy retrains them.
+    ModelUpdate models(examples, options);
+    models.plan(db, taxonomy->locales(), options.retrain || !stored_stamp.starts_with(base_stamp + ":"));
+    if (options.on_phase && !models.description().empty()) options.on_phase(models.description());
+    // Joined before this scope ends, also when writing fails (an exception).
+    std::future<void> training = std::async(std::launch::async, [&models] { models.train(); });
 
     // The ranking settings: chosen again from the articles' questions on a first build, a new
     // schema or taxonomy, --retrain, or once a fifth of the articles changed since the last
@@ -217,7 +279,9 @@ Result<IndexReport> update_index(const IndexOptions& options, IndexReport* repor
       tuning.stemming = options.stemming;
       tuning.threads = options.threads;
       tuning.on_phase = options.on_phase;
+      end_phase("examples");
       TuningResult tuned = tune_ranking(tuning);
+      end_phase("tuning");
       settings = tuned.settings;
       fitted_answers = tuned.answer_model;
       changes_since_tuning = 0;
@@ -277,7 +341,10 @@ Result<IndexReport> update_index(const IndexOptions& options, IndexReport* repor
       db.delete_document(old.docid);
       ++report.removed;
     }
-    update_models(db, examples, taxonomy->locales(), rebuild || options.retrain, options, report);
+    end_phase("writing");
+    training.get();
+    end_phase("training (after writing)");
+    models.store(db, report);
     db.set_metadata(schema::kMetaRanking, settings.to_json());
     db.set_metadata(kMetaChangesSinceTuning, std::to_string(changes_since_tuning));
     // The answer model fitted on the held-out questions replaces the stored one, unless that

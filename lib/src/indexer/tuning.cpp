@@ -129,12 +129,16 @@ std::string with_typo(const std::string& text, std::uint64_t hash) {
 struct FoldSetup {
   std::vector<std::shared_ptr<const model::LexicalModel>> models;  // by locale; null: none
   std::vector<Article> articles;
-  // By preset: the index, and for each of its documents the article (index into articles).
-  std::vector<Xapian::WritableDatabase> dbs;
-  std::vector<std::unordered_map<Xapian::docid, std::size_t>> article_of;
-  std::vector<std::unordered_map<std::string, Xapian::docid>> docid_of;  // article id -> docid
-  std::vector<std::vector<std::unique_ptr<search::ModelView>>> views;     // by preset, by locale
-  std::vector<std::unique_ptr<vocabulary::Speller>> spellers;            // by locale; may be null
+  std::vector<AnalysedArticle> analysed;                       // by article
+  std::vector<std::unique_ptr<vocabulary::Speller>> spellers;  // by locale; may be null
+};
+
+// A fold's index with one set of field weights (one at a time: they are large).
+struct FoldIndex {
+  Xapian::WritableDatabase db;
+  std::unordered_map<Xapian::docid, std::size_t> article_of;  // docid -> index into articles
+  std::unordered_map<std::string, Xapian::docid> docid_of;     // article id -> docid
+  std::vector<std::unique_ptr<search::ModelView>> views;      // by locale
 };
 
 struct Scores {
@@ -150,7 +154,9 @@ std::string percent(double v) {
 
 class Tuner {
  public:
-  explicit Tuner(const TuningInput& in) : in_(in), presets_(field_presets()), weightings_(weightings()), alphas_(model_weights()) {
+  explicit Tuner(const TuningInput& in)
+      : in_(in), presets_(field_presets()), weightings_(weightings()), alphas_(model_weights()),
+        builder_(*in.taxonomy, in.stemming) {
     for (const auto& ex : *in_.examples) {
       auto an = std::make_unique<analysis::Analyzer>(ex.locale, in_.stemming);
       extractors_.push_back(std::make_unique<model::FeatureExtractor>(*an));
@@ -168,11 +174,23 @@ class Tuner {
   TuningResult run();
 
  private:
+  // The best setting among those of the first `presets` field presets: recall@1, then MRR,
+  // then the earlier in the lists (defaults first).
+  std::size_t best_setting(std::size_t settings_count, std::size_t presets = SIZE_MAX) const {
+    const std::size_t per_preset = weightings_.size() * alphas_.size();
+    std::size_t best = 0;
+    for (std::size_t s = 1; s < settings_count && s / per_preset < presets; ++s)
+      if (scores_.hits[s] > scores_.hits[best] ||
+          (scores_.hits[s] == scores_.hits[best] && scores_.rr[s] > scores_.rr[best] + 1e-9))
+        best = s;
+    return best;
+  }
   std::size_t setting(std::size_t p, std::size_t w, std::size_t a) const {
     return (p * weightings_.size() + w) * alphas_.size() + a;
   }
   std::vector<bool> sampled_classes(const model::LocaleExamples& ex) const;
   FoldSetup build_fold(const std::vector<HeldOut>& held_out);
+  FoldIndex index_fold(const FoldSetup& fold, const schema::FieldWeights& fields);
   Xapian::Query filter_for(const std::string& locale) const;
   // Candidates of one query on a fold, for one preset and weighting (model weight not applied).
   struct Ranking {
@@ -188,9 +206,9 @@ class Tuner {
     }
     return dictionaries_[locale].get();
   }
-  Ranking rank(const FoldSetup& fold, std::size_t preset, const RankingSettings& weighting, std::size_t locale,
+  Ranking rank(const FoldSetup& fold, const FoldIndex& index, const RankingSettings& weighting, std::size_t locale,
                const std::string& text, const Xapian::Query& filter);
-  search::TrainingExample answer_example(const FoldSetup& fold, std::size_t preset, const RankingSettings& chosen,
+  search::TrainingExample answer_example(const FoldSetup& fold, const FoldIndex& index, const RankingSettings& chosen,
                                          std::size_t locale, const std::string& text, const Xapian::Query& filter,
                                          const std::string& gold_id, bool in_scope);
 
@@ -204,8 +222,11 @@ class Tuner {
   std::vector<std::unique_ptr<vocabulary::LanguageDictionary>> dictionaries_;  // by locale, opened on need
   std::vector<bool> dictionary_tried_;
   std::size_t total_classes_ = 0;
-  // Model scores of the texts searched for the current question (the same text is searched
-  // with every setting tried).
+  Scores scores_;
+  DocumentBuilder builder_;
+  std::unordered_map<std::string, AnalysedArticle> analysed_;  // by article id, for every fold
+  // Model scores of the texts searched in the current fold, by locale and text (the same text
+  // is searched with every setting tried).
   std::map<std::string, std::vector<float>> score_cache_;
   // Where the time goes, reported with the measurements.
   double training_seconds_ = 0, indexing_seconds_ = 0, ranking_seconds_ = 0, fitting_seconds_ = 0;
@@ -246,7 +267,8 @@ FoldSetup Tuner::build_fold(const std::vector<HeldOut>& held_out) {
   // the tuning compares settings, it does not need the last decimal).
   model::TrainingOptions training;
   training.threads = in_.threads;
-  training.work_floor = 1'000'000;
+  std::size_t all_examples = 0;
+  for (const auto& ex : examples) all_examples += ex.set.examples.size();
   std::set<std::string> fold_ids;
   for (std::size_t l = 0; l < examples.size(); ++l) {
     const auto& ex = examples[l];
@@ -265,51 +287,38 @@ FoldSetup Tuner::build_fold(const std::vector<HeldOut>& held_out) {
       set.examples.push_back(ex.set.examples[i]);
       set.labels.push_back(static_cast<std::uint32_t>(c));
     }
+    // A budget floor of a million example visits, shared by the locales as their examples are.
+    training.work_floor = 1'000'000 * ex.set.examples.size() / std::max<std::size_t>(1, all_examples);
     auto m = model::train_lexical_model(set, training);
     fold.models.push_back(m.ok() ? std::make_shared<const model::LexicalModel>(std::move(m).value()) : nullptr);
   }
 
   training_seconds_ += seconds_since(started);
   started = std::chrono::steady_clock::now();
-  // The articles, without the held-out questions.
-  std::map<std::string, std::set<std::string>> removed;  // article id -> question texts
+  // The articles, without the held-out questions. Each is analysed once for all folds (the
+  // costly part), the fold's questions taken out, then weighed each way tried. The spelling
+  // vocabulary of each locale, as the real index would have it (the held-out questions' words
+  // included, as a customer's words often are).
+  std::map<std::string, std::vector<std::string>> removed;  // article id -> question texts
   for (const auto& h : held_out)
-    removed[examples[h.locale].set.classes[h.cls]].insert(examples[h.locale].texts[h.example]);
+    removed[examples[h.locale].set.classes[h.cls]].push_back(examples[h.locale].texts[h.example]);
+  std::map<std::string, vocabulary::Vocabulary> vocabularies;
   for (const auto& a : *in_.articles) {
     if (a.status != ArticleStatus::kPublished || !fold_ids.count(a.id)) continue;
+    auto cached = analysed_.find(a.id);
+    if (cached == analysed_.end()) cached = analysed_.emplace(a.id, builder_.analyse(a)).first;
+    AnalysedArticle analysed = cached->second;
     Article copy = a;
-    if (auto r = removed.find(a.id); r != removed.end())
+    if (auto r = removed.find(a.id); r != removed.end()) {
+      const std::set<std::string> out(r->second.begin(), r->second.end());
       copy.questions.erase(std::remove_if(copy.questions.begin(), copy.questions.end(),
-                                          [&](const std::string& q) { return r->second.count(q) > 0; }),
+                                          [&](const std::string& q) { return out.count(q) > 0; }),
                            copy.questions.end());
+      builder_.remove_questions(analysed, a.locale, r->second);
+    }
+    vocabularies[a.locale].add_document(analysed.words);
     fold.articles.push_back(std::move(copy));
-  }
-  // Each article analysed once (the costly part), then weighed each way tried. The spelling
-  // vocabulary of each locale, as the real index would have it.
-  std::map<std::string, vocabulary::Vocabulary> vocabularies;
-  std::vector<AnalysedArticle> analysed;
-  {
-    DocumentBuilder builder(*in_.taxonomy, in_.stemming);
-    for (const auto& a : fold.articles) {
-      analysed.push_back(builder.analyse(a));
-      vocabularies[a.locale].add_document(analysed.back().words);
-    }
-  }
-  for (const auto& fields : presets_) {
-    Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
-    std::unordered_map<Xapian::docid, std::size_t> article_of;
-    std::unordered_map<std::string, Xapian::docid> docid_of;
-    for (std::size_t i = 0; i < fold.articles.size(); ++i) {
-      const Xapian::docid id = db.add_document(DocumentBuilder::document(fold.articles[i], analysed[i], fields, true));
-      article_of[id] = i;
-      docid_of[fold.articles[i].id] = id;
-    }
-    std::vector<std::unique_ptr<search::ModelView>> views;
-    for (const auto& m : fold.models) views.push_back(m ? std::make_unique<search::ModelView>(m, db) : nullptr);
-    fold.dbs.push_back(db);
-    fold.article_of.push_back(std::move(article_of));
-    fold.docid_of.push_back(std::move(docid_of));
-    fold.views.push_back(std::move(views));
+    fold.analysed.push_back(std::move(analysed));
   }
   for (const auto& ex : examples) {
     auto v = vocabularies.find(ex.locale);
@@ -325,9 +334,23 @@ FoldSetup Tuner::build_fold(const std::vector<HeldOut>& held_out) {
   return fold;
 }
 
-Tuner::Ranking Tuner::rank(const FoldSetup& fold, std::size_t preset, const RankingSettings& weighting,
+FoldIndex Tuner::index_fold(const FoldSetup& fold, const schema::FieldWeights& fields) {
+  const auto started = std::chrono::steady_clock::now();
+  FoldIndex index{Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY), {}, {}, {}};
+  for (std::size_t i = 0; i < fold.articles.size(); ++i) {
+    const Xapian::docid id =
+        index.db.add_document(DocumentBuilder::document(fold.articles[i], fold.analysed[i], fields, true));
+    index.article_of[id] = i;
+    index.docid_of[fold.articles[i].id] = id;
+  }
+  for (const auto& m : fold.models) index.views.push_back(m ? std::make_unique<search::ModelView>(m, index.db) : nullptr);
+  indexing_seconds_ += seconds_since(started);
+  return index;
+}
+
+Tuner::Ranking Tuner::rank(const FoldSetup& fold, const FoldIndex& index, const RankingSettings& weighting,
                            std::size_t locale, const std::string& text, const Xapian::Query& filter) {
-  const Xapian::Database& db = fold.dbs[preset];
+  const Xapian::Database& db = index.db;
   search::LocaleContext ctx;
   ctx.locale = (*in_.examples)[locale].locale;
   ctx.analyzer = analyzers_[locale].get();
@@ -343,12 +366,13 @@ Tuner::Ranking Tuner::rank(const FoldSetup& fold, std::size_t preset, const Rank
   r.corrected = retrieval.auto_corrected;
   const std::string& searched = retrieval.auto_corrected ? retrieval.corrected_query : text;
   search::QueryModelScores scores;
-  if (const search::ModelView* view = fold.views[preset][locale].get(); view && !r.prepared.browse) {
-    auto cached = score_cache_.find(searched);
+  if (const search::ModelView* view = index.views[locale].get(); view && !r.prepared.browse) {
+    const std::string key = std::to_string(locale) + '\x1f' + searched;
+    auto cached = score_cache_.find(key);
     if (cached == score_cache_.end()) {
       std::vector<float> class_scores;
       view->model().score(extractors_[locale]->extract(searched), class_scores);
-      cached = score_cache_.emplace(searched, std::move(class_scores)).first;
+      cached = score_cache_.emplace(key, std::move(class_scores)).first;
     }
     scores.assign(view, cached->second);
   }
@@ -356,18 +380,17 @@ Tuner::Ranking Tuner::rank(const FoldSetup& fold, std::size_t preset, const Rank
   return r;
 }
 
-search::TrainingExample Tuner::answer_example(const FoldSetup& fold, std::size_t preset, const RankingSettings& chosen,
+search::TrainingExample Tuner::answer_example(const FoldSetup& fold, const FoldIndex& index, const RankingSettings& chosen,
                                               std::size_t locale, const std::string& text, const Xapian::Query& filter,
                                               const std::string& gold_id, bool in_scope) {
-  score_cache_.clear();
-  Ranking r = rank(fold, preset, chosen, locale, text, filter);
+  Ranking r = rank(fold, index, chosen, locale, text, filter);
   search::order_candidates(r.fused.candidates, chosen.model_weight);
   search::TrainingExample e;
   e.in_scope = in_scope;
   if (r.fused.candidates.empty() || r.prepared.browse) return e;  // no answer: always escalated
   const search::Candidate& top = r.fused.candidates.front();
-  const Article& article = fold.articles[fold.article_of[preset].at(top.docid)];
-  const std::set<std::string> matched = search::matching_stems(fold.dbs[preset], top.docid, r.fused.matched);
+  const Article& article = fold.articles[index.article_of.at(top.docid)];
+  const std::set<std::string> matched = search::matching_stems(index.db, top.docid, r.fused.matched);
   std::set<std::string> title_stems;
   std::vector<analysis::Token> tokens;
   std::vector<std::string> stems;
@@ -437,24 +460,29 @@ TuningResult Tuner::run() {
   }
 
   const std::size_t settings_count = presets_.size() * weightings_.size() * alphas_.size();
-  Scores scores{std::vector<double>(settings_count, 0.0), std::vector<double>(settings_count, 0.0)};
+  scores_ = {std::vector<double>(settings_count, 0.0), std::vector<double>(settings_count, 0.0)};
+  Scores& scores = scores_;
   std::vector<FoldSetup> setups;
+  // Per fold, the index of the field weights leading so far: the answer model is fitted on the
+  // chosen one, which is rebuilt only if another took the lead later.
+  std::vector<std::pair<std::size_t, std::optional<FoldIndex>>> leading(folds.size());
   for (std::size_t f = 0; f < folds.size(); ++f) {
     if (in_.on_phase)
       in_.on_phase("choosing ranking settings: fold " + std::to_string(f + 1) + " of " + std::to_string(folds.size()) +
                    ", " + std::to_string(folds[f].size()) + " held-out questions");
     setups.push_back(build_fold(folds[f]));
     const FoldSetup& fold = setups.back();
-    const auto ranking_started = std::chrono::steady_clock::now();
-    for (const auto& h : folds[f]) {
-      score_cache_.clear();
-      const auto& ex = examples[h.locale];
-      const std::string& gold = ex.set.classes[h.cls];
-      const Xapian::Query locale_filter = filter_for(ex.locale);
-      for (std::size_t p = 0; p < presets_.size(); ++p) {
-        const Xapian::docid gold_doc = fold.docid_of[p].count(gold) ? fold.docid_of[p].at(gold) : 0;
+    score_cache_.clear();
+    for (std::size_t p = 0; p < presets_.size(); ++p) {
+      std::optional<FoldIndex> index = index_fold(fold, presets_[p]);
+      const auto ranking_started = std::chrono::steady_clock::now();
+      for (const auto& h : folds[f]) {
+        const auto& ex = examples[h.locale];
+        const std::string& gold = ex.set.classes[h.cls];
+        const Xapian::Query locale_filter = filter_for(ex.locale);
+        const Xapian::docid gold_doc = index->docid_of.count(gold) ? index->docid_of.at(gold) : 0;
         for (std::size_t w = 0; w < weightings_.size(); ++w) {
-          Ranking r = rank(fold, p, weightings_[w], h.locale, h.query, locale_filter);
+          Ranking r = rank(fold, *index, weightings_[w], h.locale, h.query, locale_filter);
           for (std::size_t a = 0; a < alphas_.size(); ++a) {
             search::order_candidates(r.fused.candidates, alphas_[a]);
             for (std::size_t k = 0; k < r.fused.candidates.size() && k < 10; ++k)
@@ -466,15 +494,14 @@ TuningResult Tuner::run() {
           }
         }
       }
+      ranking_seconds_ += seconds_since(ranking_started);
+      // Settings of the presets evaluated so far (0..p): is p's the best?
+      if (best_setting(settings_count, p + 1) / (weightings_.size() * alphas_.size()) == p)
+        leading[f] = {p, std::move(index)};
     }
-    ranking_seconds_ += seconds_since(ranking_started);
   }
 
-  // The best: recall@1, then MRR, then the earlier in the lists (defaults first).
-  std::size_t best = 0;
-  for (std::size_t s = 1; s < settings_count; ++s)
-    if (scores.hits[s] > scores.hits[best] || (scores.hits[s] == scores.hits[best] && scores.rr[s] > scores.rr[best] + 1e-9))
-      best = s;
+  const std::size_t best = best_setting(settings_count);
   const std::size_t bp = best / (weightings_.size() * alphas_.size());
   const std::size_t bw = (best / alphas_.size()) % weightings_.size();
   const std::size_t ba = best % alphas_.size();
@@ -501,30 +528,37 @@ TuningResult Tuner::run() {
   std::vector<search::TrainingExample> answer_data;
   std::size_t positives = 0, out_of_scope = 0, removed = 0;
   for (std::size_t f = 0; f < folds.size(); ++f) {
+    if (!leading[f].second || leading[f].first != bp) leading[f] = {bp, index_fold(setups[f], presets_[bp])};
+    const FoldIndex& index = *leading[f].second;
+    score_cache_.clear();
     for (std::size_t i = 0; i < folds[f].size(); ++i) {
       const HeldOut& h = folds[f][i];
       const auto& ex = examples[h.locale];
       const std::string& gold = ex.set.classes[h.cls];
       const Xapian::Query filter = filter_for(ex.locale);
-      answer_data.push_back(answer_example(setups[f], bp, chosen, h.locale, h.query, filter, gold, true));
+      answer_data.push_back(answer_example(setups[f], index, chosen, h.locale, h.query, filter, gold, true));
       ++positives;
       if (i % 2 == 0) {
         const Xapian::Query without(Xapian::Query::OP_AND_NOT, filter, Xapian::Query(std::string(schema::kId) + gold));
-        answer_data.push_back(answer_example(setups[f], bp, chosen, h.locale, h.query, without, gold, false));
+        answer_data.push_back(answer_example(setups[f], index, chosen, h.locale, h.query, without, gold, false));
         ++removed;
       }
     }
-  }
-  for (std::size_t l = 0; l < examples.size(); ++l) {
-    const std::string& locale = examples[l].locale;
-    const std::string_view questions = out_of_scope_questions(text::ascii_lower(locale.substr(0, locale.find('-'))));
-    std::size_t used = 0;
-    for (const auto& q : text::split(questions, '\n')) {
-      if (text::trim(q).empty() || used == kOutOfScopePerLocale) continue;
-      answer_data.push_back(answer_example(setups.front(), bp, chosen, l, q, filter_for(locale), "", false));
-      ++out_of_scope;
-      ++used;
-    }
+    if (f == 0)
+      for (std::size_t l = 0; l < examples.size(); ++l) {
+        const std::string& locale = examples[l].locale;
+        const std::string_view questions =
+            out_of_scope_questions(text::ascii_lower(locale.substr(0, locale.find('-'))));
+        std::size_t used = 0;
+        for (const auto& q : text::split(questions, '\n')) {
+          if (text::trim(q).empty() || used == kOutOfScopePerLocale) continue;
+          answer_data.push_back(answer_example(setups[f], index, chosen, l, q, filter_for(locale), "", false));
+          ++out_of_scope;
+          ++used;
+        }
+      }
+    setups[f] = FoldSetup();  // done with it: its models, articles and index are large
+    leading[f].second.reset();
   }
   // Held-out questions are all answerable, so the negatives are many more than real traffic
   // has: weighed so that they count as kOutOfScopeShare of what the model sees, the threshold

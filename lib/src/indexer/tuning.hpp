@@ -37,7 +37,7 @@ struct TuningResult {
 };
 
 /// Held-out questions are at most this many, over as many folds (of five) as it takes.
-inline constexpr std::size_t kTuningQuestions = 1000;
+inline constexpr std::size_t kTuningQuestions = 600;
 /// Fewer held-out questions than this: the defaults are kept (the choice would be noise).
 inline constexpr std::size_t kMinTuningQuestions = 40;
 /// Larger knowledge bases are tuned on a sample of this many articles, shared among the

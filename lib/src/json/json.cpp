@@ -90,6 +90,7 @@ std::string index_report(const IndexReport& r) {
                       {"unchanged", r.unchanged}, {"skipped", r.skipped}, {"total", r.total},
                       {"seconds", r.seconds},     {"ranking", r.ranking}, {"models", models},
                       {"notices", r.notices},
+                      {"phase_seconds", r.phase_seconds},
                       {"diagnostics", diagnostics_json(r.diagnostics)}};
   return dump(out);
 }

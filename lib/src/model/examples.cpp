@@ -142,6 +142,21 @@ std::string question_key(const std::vector<analysis::Token>& tokens) {
   return key;
 }
 
+// A summary teaches the model as a question would only in its opening words (a long one would
+// also cost training time in proportion to its length).
+constexpr std::size_t kSummaryWords = 20;
+
+std::string first_words(const std::string& text, std::size_t n) {
+  std::size_t words = 0;
+  bool in_word = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool space = text[i] == ' ' || text[i] == '\n' || text[i] == '\t';
+    if (!space && !in_word && ++words > n) return text.substr(0, i);
+    in_word = !space;
+  }
+  return text;
+}
+
 struct QuestionRef {
   std::size_t article;
   std::size_t question;
@@ -248,7 +263,7 @@ std::vector<LocaleExamples> collect_examples(const std::vector<Article>& article
           any_question = true;
         }
       ex.articles_with_questions += any_question;
-      add(label, ExampleKind::kSummary, a.summary);
+      add(label, ExampleKind::kSummary, first_words(a.summary, kSummaryWords));
       for (const auto& s : a.sections)
         if (s.kind == SectionKind::kOther && s.level > 0) add(label, ExampleKind::kHeading, s.heading);
     }

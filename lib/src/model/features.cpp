@@ -26,19 +26,6 @@ void decode_utf8(std::string_view s, std::u32string& out) {
   }
 }
 
-// Sorts by hash and merges repeated features into one count.
-void merge(FeatureCounts& counts) {
-  std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::size_t out = 0;
-  for (std::size_t i = 0; i < counts.size(); ++i) {
-    if (out > 0 && counts[out - 1].first == counts[i].first)
-      counts[out - 1].second += counts[i].second;
-    else
-      counts[out++] = counts[i];
-  }
-  counts.resize(out);
-}
-
 std::uint64_t pair_hash(std::uint64_t left, std::uint64_t right) {
   // FNV-1a over the two hashes' bytes.
   std::uint64_t h = kPairSeed;
@@ -64,16 +51,16 @@ TextFeatures FeatureExtractor::extract(std::string_view text) {
     std::uint64_t word = 0;
     if (token.stopword) {
       word = text::fnv1a64(token.folded, kStopSeed);
-      f.words.emplace_back(word, 1.0f);
+      f.words.push_back(word);
     } else {
       stems_.clear();
       analyzer_.stems(token, stems_);
       for (const auto& s : stems_) {
         word = text::fnv1a64(s, kWordSeed);
-        f.words.emplace_back(word, 1.0f);
+        f.words.push_back(word);
       }
     }
-    if (previous != 0) f.words.emplace_back(pair_hash(previous, word), 1.0f);
+    if (previous != 0) f.words.push_back(pair_hash(previous, word));
     previous = word;
 
     code_points_.clear();
@@ -88,12 +75,12 @@ TextFeatures FeatureExtractor::extract(std::string_view text) {
           h ^= static_cast<std::uint64_t>(code_points_[i + k]);
           h *= 1099511628211ULL;
         }
-        f.chars.emplace_back(h, 1.0f);
+        f.chars.push_back(h);
       }
     }
   }
-  merge(f.words);
-  merge(f.chars);
+  std::sort(f.words.begin(), f.words.end());
+  std::sort(f.chars.begin(), f.chars.end());
   return f;
 }
 

@@ -11,8 +11,9 @@
 
 namespace helpmark::model {
 
-/// Hashed features with their counts in one text, sorted by hash, each hash once.
-using FeatureCounts = std::vector<std::pair<std::uint64_t, float>>;
+/// Hashed features of one text, sorted: a feature seen twice is there twice (8 bytes an
+/// occurrence: training holds every example's features at once).
+using FeatureCounts = std::vector<std::uint64_t>;
 
 /// A text's features in two blocks, weighted and normalised separately (see FeatureTable):
 /// - words: each word's stems (stop words as themselves: "how" and "what" tell intents apart)

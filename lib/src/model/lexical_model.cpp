@@ -10,8 +10,10 @@ namespace helpmark::model {
 FeatureTable FeatureTable::from_examples(const std::vector<TextFeatures>& examples) {
   std::unordered_map<std::uint64_t, std::uint32_t> df;
   for (const auto& e : examples) {
-    for (const auto& [h, n] : e.words) ++df[h];
-    for (const auto& [h, n] : e.chars) ++df[h];
+    // Once per example (repeats are adjacent).
+    for (const FeatureCounts* block : {&e.words, &e.chars})
+      for (std::size_t i = 0; i < block->size(); ++i)
+        if (i == 0 || (*block)[i] != (*block)[i - 1]) ++df[(*block)[i]];
   }
   FeatureTable t;
   t.hashes_.reserve(df.size());
@@ -32,7 +34,10 @@ std::size_t FeatureTable::find(std::uint64_t hash) const {
 void FeatureTable::append_block(const FeatureCounts& counts, std::vector<std::pair<std::uint32_t, float>>& out) const {
   const std::size_t first = out.size();
   double norm = 0;
-  for (const auto& [hash, count] : counts) {
+  for (std::size_t i = 0; i < counts.size();) {
+    const std::uint64_t hash = counts[i];
+    std::size_t count = 0;
+    for (; i < counts.size() && counts[i] == hash; ++i) ++count;
     const std::size_t pos = find(hash);
     if (pos == hashes_.size()) continue;
     const double value = (1.0 + std::log(static_cast<double>(count))) * idf_[pos];

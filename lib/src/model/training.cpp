@@ -48,10 +48,12 @@ struct Rows {
   int bias_index = 0;
 };
 
-Rows make_rows(const std::vector<SparseVector>& vectors, std::size_t features) {
+Rows make_rows(const std::vector<TextFeatures>& examples, const FeatureTable& table) {
   Rows rows;
-  rows.bias_index = static_cast<int>(features) + 1;
-  for (const auto& v : vectors) {
+  rows.bias_index = static_cast<int>(table.size()) + 1;
+  SparseVector v;
+  for (const auto& example : examples) {
+    table.vectorize(example, v);
     rows.begin.push_back(rows.nodes.size());
     for (const auto& [f, value] : v) rows.nodes.push_back({static_cast<int>(f) + 1, value});
     rows.nodes.push_back({rows.bias_index, 1.0});
@@ -63,21 +65,33 @@ Rows make_rows(const std::vector<SparseVector>& vectors, std::size_t features) {
 // For each class, the other classes most alike, best first: by the dot product of the classes'
 // centroids over each centroid's strongest features (an inverted index, so the cost grows with
 // the number of classes, not its square).
-std::vector<std::vector<std::uint32_t>> similar_classes(const std::vector<SparseVector>& vectors,
-                                                        const std::vector<std::uint32_t>& labels,
-                                                        std::size_t classes) {
+std::vector<std::vector<std::uint32_t>> similar_classes(const Rows& rows,
+                                                        const std::vector<std::vector<std::uint32_t>>& by_class) {
   constexpr std::size_t kTopFeatures = 24;
   constexpr std::size_t kMaxClassesPerFeature = 2000;  // commoner features tell little apart
-  std::vector<std::unordered_map<std::uint32_t, double>> centroid(classes);
-  for (std::size_t i = 0; i < vectors.size(); ++i)
-    for (const auto& [f, value] : vectors[i]) centroid[labels[i]][f] += value;
+  const std::size_t classes = by_class.size();
   std::unordered_map<std::uint32_t, std::vector<std::pair<std::uint32_t, float>>> by_feature;
   std::vector<SparseVector> top(classes);
+  std::vector<std::pair<std::uint32_t, double>> centroid;
   for (std::size_t c = 0; c < classes; ++c) {
+    // The class's centroid: its examples' features, summed.
+    centroid.clear();
+    for (std::uint32_t i : by_class[c])
+      for (const feature_node* node = &rows.nodes[rows.begin[i]]; node->index != -1; ++node)
+        if (node->index != rows.bias_index) centroid.emplace_back(static_cast<std::uint32_t>(node->index - 1), node->value);
+    std::sort(centroid.begin(), centroid.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::size_t merged = 0;
+    for (std::size_t k = 0; k < centroid.size(); ++k) {
+      if (merged > 0 && centroid[merged - 1].first == centroid[k].first)
+        centroid[merged - 1].second += centroid[k].second;
+      else
+        centroid[merged++] = centroid[k];
+    }
+    centroid.resize(merged);
     double norm = 0;
-    for (const auto& [f, v] : centroid[c]) norm += v * v;
+    for (const auto& [f, v] : centroid) norm += v * v;
     norm = norm > 0 ? std::sqrt(norm) : 1;
-    for (const auto& [f, v] : centroid[c]) top[c].emplace_back(f, static_cast<float>(v / norm));
+    for (const auto& [f, v] : centroid) top[c].emplace_back(f, static_cast<float>(v / norm));
     std::sort(top[c].begin(), top[c].end(), [](const auto& a, const auto& b) {
       return a.second != b.second ? a.second > b.second : a.first < b.first;
     });
@@ -125,35 +139,36 @@ ClassWeights train_class(std::uint32_t c, const std::vector<std::uint32_t>& labe
       y.push_back(labels[i] == c ? 1.0 : -1.0);
     }
   } else {
-    // A few hundred examples: number their features 1..k in order of appearance, so
-    // liblinear's weight vector is as long as the problem, not as the whole table.
+    // A few hundred examples: number their features in order of appearance (1 is the bias),
+    // so that liblinear's weight vector is as long as the problem, not as the whole table.
     thread_local std::vector<int> local_of;  // global feature index -> local, 0 when unseen
     local_of.resize(static_cast<std::size_t>(rows.bias_index) + 1, 0);
-    const int local_bias_placeholder = -2;
-    std::vector<std::size_t> begin;
+    std::size_t total = 0;
+    for (std::uint32_t i : *selected)
+      total += (i + 1 < rows.begin.size() ? rows.begin[i + 1] : rows.nodes.size()) - rows.begin[i];
+    local_nodes.resize(total);
+    feature_node* out = local_nodes.data();
+    x.reserve(selected->size());
+    y.reserve(selected->size());
     for (std::uint32_t i : *selected) {
-      begin.push_back(local_nodes.size());
-      for (const feature_node* node = &rows.nodes[rows.begin[i]]; node->index != -1; ++node) {
+      x.push_back(out);
+      for (const feature_node* node = &rows.nodes[rows.begin[i]]; node->index != -1; ++node, ++out) {
         if (node->index == rows.bias_index) {
-          local_nodes.push_back({local_bias_placeholder, node->value});
+          *out = {1, node->value};
           continue;
         }
         int& local = local_of[static_cast<std::size_t>(node->index)];
         if (local == 0) {
           local_to_global.push_back(static_cast<std::uint32_t>(node->index));
-          local = static_cast<int>(local_to_global.size());
+          local = static_cast<int>(local_to_global.size()) + 1;
         }
-        local_nodes.push_back({local, node->value});
+        *out = {local, node->value};
       }
-      local_nodes.push_back({-1, 0.0});
+      *out++ = {-1, 0.0};
       y.push_back(labels[i] == c ? 1.0 : -1.0);
     }
     for (std::uint32_t g : local_to_global) local_of[g] = 0;
-    const int local_bias = static_cast<int>(local_to_global.size()) + 1;
-    for (auto& node : local_nodes)
-      if (node.index == local_bias_placeholder) node.index = local_bias;
-    for (std::size_t b : begin) x.push_back(&local_nodes[b]);
-    n = local_bias;
+    n = static_cast<int>(local_to_global.size()) + 1;
   }
 
   ::problem prob{};
@@ -172,13 +187,15 @@ ClassWeights train_class(std::uint32_t c, const std::vector<std::uint32_t>& labe
   ClassWeights out;
   // Two classes: one weight vector, positive for m->label[0].
   const double sign = m->label[0] == 1 ? 1.0 : -1.0;
-  for (int k = 0; k < n - 1; ++k) {
+  // The bias is the last feature of the whole table's rows and the first of a local problem's.
+  const int bias = selected ? 0 : n - 1;
+  for (int k = 0; k < n; ++k) {
     const double w = m->w[k] * sign;
-    if (w == 0) continue;
-    const std::uint32_t global = selected ? local_to_global[static_cast<std::size_t>(k)] : static_cast<std::uint32_t>(k + 1);
+    if (w == 0 || k == bias) continue;
+    const std::uint32_t global = selected ? local_to_global[static_cast<std::size_t>(k - 1)] : static_cast<std::uint32_t>(k + 1);
     out.weights.emplace_back(global - 1, static_cast<float>(w));
   }
-  out.bias = static_cast<float>(m->w[n - 1] * sign);
+  out.bias = static_cast<float>(m->w[bias] * sign);
   helpmark_liblinear_free_and_destroy_model(&m);
   return out;
 }
@@ -204,9 +221,7 @@ Result<LexicalModel> train_lexical_model(const TrainingSet& set, const TrainingO
   if (with_examples < 2) return Status(ErrorCode::kInvalidArgument, "a model needs examples of at least two articles");
 
   FeatureTable table = FeatureTable::from_examples(set.examples);
-  std::vector<SparseVector> vectors(set.examples.size());
-  for (std::size_t i = 0; i < set.examples.size(); ++i) table.vectorize(set.examples[i], vectors[i]);
-  const Rows rows = make_rows(vectors, table.size());
+  const Rows rows = make_rows(set.examples, table);
 
   // Negatives: everything while the work stays within the budget, else the most similar
   // articles' examples (half the budget) and an even sample of the rest.
@@ -216,7 +231,7 @@ Result<LexicalModel> train_lexical_model(const TrainingSet& set, const TrainingO
   const bool all_negatives = per_class >= n;
   std::vector<std::vector<std::uint32_t>> selected;
   if (!all_negatives) {
-    const auto similar = similar_classes(vectors, set.labels, classes);
+    const auto similar = similar_classes(rows, by_class);
     selected.resize(classes);
     std::vector<char> taken(n, 0);
     for (std::size_t c = 0; c < classes; ++c) {
@@ -266,7 +281,9 @@ Result<LexicalModel> train_lexical_model(const TrainingSet& set, const TrainingO
     for (const auto& [f, w] : cw.weights) magnitudes.push_back(std::fabs(w));
   float threshold = 0;
   if (!magnitudes.empty() && options.kept_weights < 1.0) {
-    const auto keep = static_cast<std::size_t>(std::ceil(options.kept_weights * static_cast<double>(magnitudes.size())));
+    const auto keep = std::min(
+        static_cast<std::size_t>(std::ceil(options.kept_weights * static_cast<double>(magnitudes.size()))),
+        std::max(options.weights_floor, options.weights_per_example * set.examples.size()));
     if (keep == 0) {
       threshold = INFINITY;
     } else if (keep < magnitudes.size()) {

@@ -23,15 +23,19 @@ struct TrainingSet {
 struct TrainingOptions {
   double cost = 1.0;                ///< liblinear's C.
   /// Share of the weights kept, largest first (the rest are dropped from the stored model):
-  /// 20 % kept recall@1 within 0.001 of all on both development sets.
+  /// 20 % kept recall@1 within 0.001 of all on both development sets ...
   double kept_weights = 0.2;
+  /// ... and, past weights_floor, at most weights_per_example per training example, so that
+  /// a large model grows with what it learns from, not with articles × features.
+  std::size_t weights_per_example = 30;
+  std::size_t weights_floor = 500'000;
   /// Each article is trained against every other article's examples while that costs at most
-  /// max(work_floor, negative_budget × examples) example visits in all (a few seconds);
-  /// past it (thousands of articles), against the examples of its most similar articles and
-  /// an even sample of the rest, so that training time grows with the number of examples,
-  /// not with examples × articles.
-  std::size_t negative_budget = 60;
-  std::size_t work_floor = 4'000'000;
+  /// max(work_floor, negative_budget × examples) example visits in all (2.5 million visits
+  /// are about 5 s of one core); past it (thousands of articles), against the examples of its
+  /// most similar articles and an even sample of the rest, so that training time grows with
+  /// the number of examples, not with examples × articles.
+  std::size_t negative_budget = 40;
+  std::size_t work_floor = 2'500'000;
   unsigned threads = 0;             ///< 0: one per core. The model is the same for any number.
 };
 
