@@ -177,6 +177,87 @@ TEST_SUITE("answer/model") {
   }
 }
 
+TEST_SUITE("answer/without-model") {
+  TEST_CASE("fit_model: answers the lexical model scored and those it did not are fitted apart") {
+    // Scored answers: right when coverage is high. Unscored ones: the opposite (a contrived
+    // rule, so that one set of weights cannot serve both).
+    std::vector<TrainingExample> data;
+    for (int i = 0; i < 10; ++i) {
+      data.push_back(example(0.8 + 0.02 * i, 0.5, true, true));
+      data.push_back(example(0.1 + 0.02 * i, 0.5, false, false));
+      TrainingExample a = example(0.1 + 0.02 * i, 0.5, true, true), b = example(0.8 + 0.02 * i, 0.5, false, false);
+      a.model_scored = b.model_scored = false;
+      data.push_back(a);
+      data.push_back(b);
+    }
+    AnswerModel m = fit_model(data, "two kinds");
+    REQUIRE(m.weights_without_model.size() == m.weights.size());
+    CHECK(answer_accuracy(m, data) == 1.0);
+    const auto high = example(0.9, 0.5, true, true).features, low = example(0.15, 0.5, true, true).features;
+    CHECK(predict(m, high, true) > m.threshold_for(true));
+    CHECK(predict(m, low, true) < m.threshold_for(true));
+    CHECK(predict(m, low, false) > m.threshold_for(false));
+    CHECK(predict(m, high, false) < m.threshold_for(false));
+    // Only one kind: one set of weights.
+    data.resize(2);
+    CHECK(fit_model(data, "one kind").weights_without_model.empty());
+  }
+
+  TEST_CASE("the stored answer model keeps its weights for answers without the model") {
+    AnswerModel m = AnswerModel::defaults();
+    m.weights_without_model = m.weights;
+    m.weights_without_model[0] = 1.5;
+    m.threshold_without_model = 0.125;
+    const auto back = search::model_from_json(search::model_to_json(m));
+    REQUIRE(back);
+    CHECK(back->weights_without_model == m.weights_without_model);
+    CHECK(back->threshold_for(false) == 0.125);
+    CHECK(back->threshold_for(true) == m.threshold);
+    // Weights of the wrong length are a damaged model, not a silently different one.
+    auto bad = m;
+    bad.weights_without_model.pop_back();
+    CHECK_FALSE(search::model_from_json(search::model_to_json(bad)));
+    CHECK(search::model_from_json(search::model_to_json(AnswerModel::defaults()))->threshold_for(false) ==
+          AnswerModel::defaults().threshold);
+  }
+
+  TEST_CASE("an index's answers without the model layer use the shipped weights, with it the fitted ones") {
+    // Enough questions for the index to fit its own answer model (tuning needs 40 held out).
+    hmtest::TempDir dir;
+    hmtest::write_file(dir / "taxonomy/journeys.yaml",
+                       "default_locale: en\nlocales: [en]\njourneys:\n  - id: help\n    labels: {en: Help}\n");
+    const char* things[] = {"password", "invoice", "parcel", "coupon", "wallet", "review", "listing", "address"};
+    const char* asks[] = {"how do i change my {}", "where can i find my {}", "i lost my {}", "problem with my {}",
+                          "{} not working", "help with {}", "can you explain the {}", "what happens to my {}",
+                          "my {} is wrong", "update the {} please"};
+    for (const char* thing : things) {
+      std::string md = std::string("---\nid: ") + thing + "\ntitle: All about your " + thing + "\njourney: help\nquestions:\n";
+      for (std::string ask : asks) md += "  - " + ask.replace(ask.find("{}"), 2, thing) + "\n";
+      md += "---\n\nEverything about the " + std::string(thing) + ".\n";
+      hmtest::write_file(dir / "articles" / (std::string(thing) + ".md"), md);
+    }
+    IndexOptions o;
+    o.articles_dir = dir / "articles";
+    o.taxonomy_dir = dir / "taxonomy";
+    o.index_dir = dir / "index";
+    auto built = build_index(o);
+    REQUIRE_MESSAGE(built.ok(), built.status().message());
+    auto index = Index::open(o.index_dir);
+    REQUIRE(index.ok());
+    auto with = index->answer("how do i change my invoice", "en", {});
+    REQUIRE(with.ok());
+    REQUIRE(with->has_model_score);
+    CHECK(with->threshold != doctest::Approx(AnswerModel::defaults().threshold));
+    AnswerOptions off;
+    off.layers.model = false;
+    auto without = index->answer("how do i change my invoice", "en", off);
+    REQUIRE(without.ok());
+    CHECK_FALSE(without->has_model_score);
+    CHECK(without->threshold == doctest::Approx(AnswerModel::defaults().threshold));
+    CHECK(without->confidence == doctest::Approx(predict(AnswerModel::defaults(), without->explanation.features)));
+  }
+}
+
 TEST_SUITE("answer/calibrate") {
   TEST_CASE("calibrate_answers writes a model into the index that Index::open picks up") {
     MlKb kb;

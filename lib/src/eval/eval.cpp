@@ -322,6 +322,7 @@ Result<EvalReport> run_eval(const EvalOptions& options) {
 
     search::TrainingExample e;
     e.features = answer->explanation.features;
+    e.model_scored = answer->has_model_score;
     e.in_scope = !q.gold.empty();
     e.top_is_right = answer->found && std::find(q.gold.begin(), q.gold.end(), answer->id) != q.gold.end();
     examples.push_back(e);
@@ -390,7 +391,8 @@ Result<EvalReport> run_eval(const EvalOptions& options) {
       AnswerModel m = search::fit_model(fold[1 - f], "fold");
       thresholds += m.threshold / 2;
       for (std::size_t k = 0; k < fold[f].size(); ++k)
-        escalated[index_of[f][k]] = search::predict(m, fold[f][k].features) < m.threshold;
+        escalated[index_of[f][k]] = search::predict(m, fold[f][k].features, fold[f][k].model_scored) <
+                                    m.threshold_for(fold[f][k].model_scored);
     }
     report.threshold = thresholds;
     report.model = "2-fold cross-fitted on these queries (threshold is the mean of the two folds)";

@@ -44,7 +44,7 @@ Result<Answer> Index::Impl::answer(const std::string& question, const std::strin
 
   Answer answer;
   const AnswerModel& model = snap->model;
-  answer.threshold = options.threshold.value_or(model.threshold);
+  answer.threshold = options.threshold.value_or(model.threshold);  // the top answer's, below
   answer.explanation.corrections = ranked.auto_corrected ? ranked.corrections : std::vector<Correction>{};
   answer.explanation.synonyms = ranked.prepared.synonyms;
   if (ranked.hits.empty() || ranked.prepared.browse) {
@@ -91,7 +91,7 @@ Result<Answer> Index::Impl::answer(const std::string& question, const std::strin
     return any;
   };
   auto confidence_of = [&](std::size_t i, const std::map<std::string, double>& features) {
-    const double c = search::predict(model, features);
+    const double c = search::predict(model, features, ranked.hits[i].hit.has_model_score);
     return rests_on_corrections(ranked.hits[i]) ? c * kCorrectedOnlyFactor : c;
   };
 
@@ -103,6 +103,7 @@ Result<Answer> Index::Impl::answer(const std::string& question, const std::strin
   answer.xapian_score = ranked.hits[0].hit.xapian_score;
   answer.model_score = ranked.hits[0].hit.model_score;
   answer.has_model_score = ranked.hits[0].hit.has_model_score;
+  answer.threshold = options.threshold.value_or(model.threshold_for(answer.has_model_score));
   answer.escalate = answer.confidence < answer.threshold;
   answer.id = best.id;
   answer.title = best.title;
@@ -133,6 +134,7 @@ Result<CalibrationReport> calibrate_answers(const std::filesystem::path& index_d
   auto index = Index::open(index_dir);
   if (!index.ok()) return index.status();
   std::vector<search::TrainingExample> examples;
+  bool all_scored = true;
   AnswerOptions options;
   options.alternatives = 1;
   for (const auto& q : queries) {
@@ -142,19 +144,27 @@ Result<CalibrationReport> calibrate_answers(const std::filesystem::path& index_d
     e.features = a->explanation.features;
     e.in_scope = !q.gold.empty();
     e.top_is_right = a->found && std::find(q.gold.begin(), q.gold.end(), a->id) != q.gold.end();
+    e.model_scored = a->has_model_score;
+    all_scored = all_scored && e.model_scored;
     examples.push_back(std::move(e));
   }
   CalibrationReport report;
   report.queries = queries.size();
+  AnswerModel before = AnswerModel::defaults();
   {
     auto db = storage::open_for_reading(index_dir);
     if (!db.ok()) return db.status();
-    const AnswerModel before =
-        search::model_from_json(db->get_metadata(schema::kMetaAnswerModel)).value_or(AnswerModel::defaults());
+    before = search::model_from_json(db->get_metadata(schema::kMetaAnswerModel)).value_or(AnswerModel::defaults());
     report.accuracy_before = search::answer_accuracy(before, examples);
   }
   report.model = search::fit_model(examples, name + " (" + std::to_string(queries.size()) + " queries)");
   report.model.source = "calibrate";
+  // Traffic the lexical model scored says nothing about answers without it (the model layer
+  // off): for those, the weights fitted when indexing stay.
+  if (all_scored && before.features == report.model.features) {
+    report.model.weights_without_model = before.weights_without_model;
+    report.model.threshold_without_model = before.threshold_without_model;
+  }
   report.accuracy = search::answer_accuracy(report.model, examples);
   if (write) {
     auto db = storage::open_for_writing(index_dir);

@@ -71,11 +71,13 @@ std::map<std::string, double> answer_features(const AnswerEvidence& e, std::vect
   return f;
 }
 
-double predict(const AnswerModel& model, const std::map<std::string, double>& features) {
-  double z = model.weights.empty() ? 0 : model.weights[0];
-  for (std::size_t i = 0; i < model.features.size() && i + 1 < model.weights.size(); ++i) {
+double predict(const AnswerModel& model, const std::map<std::string, double>& features, bool model_scored) {
+  const std::vector<double>& weights =
+      model_scored || model.weights_without_model.empty() ? model.weights : model.weights_without_model;
+  double z = weights.empty() ? 0 : weights[0];
+  for (std::size_t i = 0; i < model.features.size() && i + 1 < weights.size(); ++i) {
     auto it = features.find(model.features[i]);
-    if (it != features.end()) z += model.weights[i + 1] * it->second;
+    if (it != features.end()) z += weights[i + 1] * it->second;
   }
   return 1.0 / (1.0 + std::exp(-z));
 }
@@ -86,6 +88,10 @@ std::string model_to_json(const AnswerModel& model) {
                       {"threshold", model.threshold},
                       {"fitted_on", model.fitted_on},
                       {"source", model.source}};
+  if (!model.weights_without_model.empty()) {
+    j["weights_without_model"] = model.weights_without_model;
+    j["threshold_without_model"] = model.threshold_without_model;
+  }
   return j.dump();
 }
 
@@ -100,7 +106,10 @@ std::optional<AnswerModel> model_from_json(std::string_view text) {
     m.fitted_on = j.value("fitted_on", std::string());
     // Models stored before `source` existed came from `helpmark calibrate`.
     m.source = j.value("source", std::string("calibrate"));
+    m.weights_without_model = j.value("weights_without_model", std::vector<double>{});
+    m.threshold_without_model = j.value("threshold_without_model", 0.5);
     if (m.weights.size() != m.features.size() + 1) return std::nullopt;
+    if (!m.weights_without_model.empty() && m.weights_without_model.size() != m.weights.size()) return std::nullopt;
     return m;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
@@ -110,16 +119,18 @@ std::optional<AnswerModel> model_from_json(std::string_view text) {
 double answer_accuracy(const AnswerModel& model, const std::vector<TrainingExample>& examples) {
   double right = 0, total = 0;
   for (const auto& e : examples) {
-    const bool escalate = predict(model, e.features) < model.threshold;
+    const bool escalate = predict(model, e.features, e.model_scored) < model.threshold_for(e.model_scored);
     right += (escalate ? !e.in_scope : (e.in_scope && e.top_is_right)) ? e.weight : 0.0;
     total += e.weight;
   }
   return total > 0 ? right / total : 0;
 }
 
-AnswerModel fit_model(const std::vector<TrainingExample>& examples, const std::string& fitted_on) {
+namespace {
+
+// Weights and threshold fitted on one group of examples (see fit_model).
+AnswerModel fit_one(const std::vector<TrainingExample>& examples) {
   AnswerModel model = AnswerModel::defaults();
-  model.fitted_on = fitted_on;
   const auto& names = feature_names();
   const std::size_t d = names.size() + 1;
   std::vector<std::vector<double>> x;
@@ -206,6 +217,25 @@ AnswerModel fit_model(const std::vector<TrainingExample>& examples, const std::s
     }
   }
   model.threshold = best_threshold;
+  return model;
+}
+
+}  // namespace
+
+AnswerModel fit_model(const std::vector<TrainingExample>& examples, const std::string& fitted_on) {
+  std::vector<TrainingExample> scored, unscored;
+  for (const auto& e : examples) {
+    (e.model_scored ? scored : unscored).push_back(e);
+    (e.model_scored ? scored : unscored).back().model_scored = true;  // fitted as one model
+  }
+  // Without both kinds, one set of weights serves every answer.
+  AnswerModel model = fit_one(scored.empty() || unscored.empty() ? examples : scored);
+  if (!scored.empty() && !unscored.empty()) {
+    const AnswerModel without = fit_one(unscored);
+    model.weights_without_model = without.weights;
+    model.threshold_without_model = without.threshold;
+  }
+  model.fitted_on = fitted_on;
   return model;
 }
 

@@ -34,19 +34,23 @@ std::map<std::string, double> answer_features(const AnswerEvidence& evidence, st
 /// Names of the features, in model order after the bias.
 const std::vector<std::string>& feature_names();
 
-/// sigmoid(bias + sum(weight * feature)). Missing features count as 0.
-double predict(const AnswerModel& model, const std::map<std::string, double>& features);
+/// sigmoid(bias + sum(weight * feature)). Missing features count as 0. `model_scored`: the
+/// lexical model scored the answer; when not, the model's weights without it apply, if it has
+/// them (AnswerModel::weights_without_model).
+double predict(const AnswerModel& model, const std::map<std::string, double>& features, bool model_scored = true);
 
 struct TrainingExample {
   std::map<std::string, double> features;
   bool top_is_right = false;  ///< The first answer is one of the gold articles.
   bool in_scope = false;      ///< The query has gold articles at all.
   double weight = 1.0;        ///< How much the example counts in the fit and its accuracy.
+  bool model_scored = true;   ///< The lexical model scored the first answer.
 };
 
 /// Fits the weights by L2-regularised logistic regression on "is the first answer right", then
 /// picks the threshold that maximises answer accuracy (right article answered, or out-of-scope
-/// escalated). Deterministic.
+/// escalated). Examples the lexical model scored and those it did not are fitted apart (the
+/// second into weights_without_model) when there are both. Deterministic.
 AnswerModel fit_model(const std::vector<TrainingExample>& examples, const std::string& fitted_on);
 
 /// The stored form ("helpmark.answer_model" metadata), and back; nullopt when unreadable.
