@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <climits>
+#include <cstdint>
 #include <cmath>
 #include <mutex>
 #include <thread>
@@ -19,6 +20,10 @@
 #undef set_print_string_function
 
 namespace {
+
+// How many times its share of the kept weights an article may keep before the final choice
+// (train_lexical_model, restricted negatives only).
+constexpr std::size_t kClassShareSlack = 4;
 // The generator the private liblinear calls instead of rand(): one per thread, seeded before
 // each class is trained, so a class's model never depends on what other threads do.
 thread_local std::uint64_t t_liblinear_rand_state = 1;
@@ -258,13 +263,32 @@ Result<LexicalModel> train_lexical_model(const TrainingSet& set, const TrainingO
     }
   }
 
+  // The most weights the model keeps (the exact number is known once all are trained).
+  const std::size_t most_kept = std::max(options.weights_floor, options.weights_per_example * n);
+  // With thousands of articles, every article's weights until then would take gigabytes (each
+  // has tens of thousands): each keeps its largest, up to kClassShareSlack times its share of
+  // most_kept, which leaves the final choice below as it would be in all but skewed cases.
+  const std::size_t class_cap =
+      all_negatives ? SIZE_MAX : kClassShareSlack * (most_kept / with_examples + 1);
   std::vector<ClassWeights> trained(classes);
-  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> next{0}, nonzero{0};
   auto worker = [&] {
     for (std::size_t c; (c = next.fetch_add(1)) < classes;) {
       if (by_class[c].empty()) continue;
       trained[c] = train_class(static_cast<std::uint32_t>(c), set.labels, rows, table.size(),
                                all_negatives ? nullptr : &selected[c], options.cost);
+      auto& w = trained[c].weights;
+      nonzero += w.size();
+      if (w.size() > class_cap) {
+        const auto larger = [](const auto& a, const auto& b) {
+          const float x = std::fabs(a.second), y = std::fabs(b.second);
+          return x != y ? x > y : a.first < b.first;
+        };
+        std::nth_element(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(class_cap), w.end(), larger);
+        w.resize(class_cap);
+        std::sort(w.begin(), w.end());
+        w.shrink_to_fit();
+      }
     }
   };
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -282,8 +306,7 @@ Result<LexicalModel> train_lexical_model(const TrainingSet& set, const TrainingO
   float threshold = 0;
   if (!magnitudes.empty() && options.kept_weights < 1.0) {
     const auto keep = std::min(
-        static_cast<std::size_t>(std::ceil(options.kept_weights * static_cast<double>(magnitudes.size()))),
-        std::max(options.weights_floor, options.weights_per_example * set.examples.size()));
+        static_cast<std::size_t>(std::ceil(options.kept_weights * static_cast<double>(nonzero.load()))), most_kept);
     if (keep == 0) {
       threshold = INFINITY;
     } else if (keep < magnitudes.size()) {
