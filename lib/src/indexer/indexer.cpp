@@ -89,7 +89,7 @@ class ModelUpdate {
       if (job.examples) {
         job.report.locale = locale;
         job.report.articles = ex->set.classes.size();
-        job.report.examples = ex->set.examples.size();
+        job.report.examples = ex->size();
         const std::string stored = db.get_metadata(std::string(schema::kMetaModelPrefix) + locale);
         if (!retrain && db.get_metadata(std::string(schema::kMetaModelInputPrefix) + locale) == ex->fingerprint) {
           if (auto m = model::LexicalModel::deserialize(stored); m.ok()) {
@@ -103,6 +103,12 @@ class ModelUpdate {
       }
       jobs_.push_back(std::move(job));
     }
+  }
+
+  /// Whether train() trains `locale`'s model (its features must be extracted first).
+  bool trains(const std::string& locale) const {
+    return std::any_of(jobs_.begin(), jobs_.end(),
+                       [&](const Job& j) { return j.locale == locale && j.examples && !j.keep; });
   }
 
   /// A one-line description of what train() will do, or "" when nothing is to be trained.
@@ -119,12 +125,12 @@ class ModelUpdate {
     training.threads = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency() - 1);
     // The training budget's floor is shared by the locales as their examples are.
     std::size_t all_examples = 0;
-    for (const auto& e : examples_) all_examples += e.set.examples.size();
+    for (const auto& e : examples_) all_examples += e.size();
     const std::size_t floor = training.work_floor;
     for (auto& job : jobs_) {
       if (!job.examples || job.keep) continue;
       training.work_floor = static_cast<std::size_t>(static_cast<double>(floor) *
-                                                     static_cast<double>(job.examples->set.examples.size()) /
+                                                     static_cast<double>(job.examples->size()) /
                                                      static_cast<double>(std::max<std::size_t>(1, all_examples)));
       model::TrainingStats stats;
       auto trained = model::train_lexical_model(job.examples->set, training, &stats);
@@ -240,15 +246,8 @@ Result<IndexReport> update_index(const IndexOptions& options, IndexReport* repor
                                std::to_string(existing.size()) +
                                " articles. Nothing was changed; pass --allow-empty if that is what you want"));
     end_phase("reading");
-    const auto examples = model::collect_examples(set->articles, taxonomy->locales(), options.stemming,
-                                                  model::ExampleLimits{}, report.diagnostics);
-    // The models train beside the tuning and the writing of documents (which use one core
-    // each, mostly): they need the examples only. A new schema or taxonomy retrains them.
-    ModelUpdate models(examples, options);
-    models.plan(db, taxonomy->locales(), options.retrain || !stored_stamp.starts_with(base_stamp + ":"));
-    if (options.on_phase && !models.description().empty()) options.on_phase(models.description());
-    // Joined before this scope ends, also when writing fails (an exception).
-    std::future<void> training = std::async(std::launch::async, [&models] { models.train(); });
+    auto examples = model::collect_examples(set->articles, taxonomy->locales(), options.stemming,
+                                            model::ExampleLimits{}, report.diagnostics);
 
     // The ranking settings: chosen again from the articles' questions on a first build, a new
     // schema or taxonomy, --retrain, or once a fifth of the articles changed since the last
@@ -269,6 +268,19 @@ Result<IndexReport> update_index(const IndexOptions& options, IndexReport* repor
     std::size_t changes_since_tuning = changed + (changes_text.empty() ? 0 : std::stoul(changes_text));
     const bool retune = options.retrain || stored_ranking.empty() || !stored_stamp.starts_with(base_stamp + ":") ||
                         changes_since_tuning * 5 > std::max<std::size_t>(1, set->articles.size());
+
+    // The models train beside the tuning and the writing of documents (which use one core
+    // each, mostly): they need the examples only. A new schema or taxonomy retrains them.
+    ModelUpdate models(examples, options);
+    models.plan(db, taxonomy->locales(), options.retrain || !stored_stamp.starts_with(base_stamp + ":"));
+    // Features only for what is trained or tuned: an unchanged knowledge base needs none.
+    for (auto& ex : examples)
+      if (retune || models.trains(ex.locale)) model::extract_features(ex);
+    end_phase("examples");
+    if (options.on_phase && !models.description().empty()) options.on_phase(models.description());
+    // Joined before this scope ends, also when writing fails (an exception).
+    std::future<void> training = std::async(std::launch::async, [&models] { models.train(); });
+
     std::optional<AnswerModel> fitted_answers;
     if (retune) {
       TuningInput tuning;
@@ -279,7 +291,6 @@ Result<IndexReport> update_index(const IndexOptions& options, IndexReport* repor
       tuning.stemming = options.stemming;
       tuning.threads = options.threads;
       tuning.on_phase = options.on_phase;
-      end_phase("examples");
       TuningResult tuned = tune_ranking(tuning);
       end_phase("tuning");
       settings = tuned.settings;

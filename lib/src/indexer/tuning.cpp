@@ -268,7 +268,7 @@ FoldSetup Tuner::build_fold(const std::vector<HeldOut>& held_out) {
   model::TrainingOptions training;
   training.threads = in_.threads;
   std::size_t all_examples = 0;
-  for (const auto& ex : examples) all_examples += ex.set.examples.size();
+  for (const auto& ex : examples) all_examples += ex.size();
   std::set<std::string> fold_ids;
   for (std::size_t l = 0; l < examples.size(); ++l) {
     const auto& ex = examples[l];
@@ -288,7 +288,7 @@ FoldSetup Tuner::build_fold(const std::vector<HeldOut>& held_out) {
       set.labels.push_back(static_cast<std::uint32_t>(c));
     }
     // A budget floor of a million example visits, shared by the locales as their examples are.
-    training.work_floor = 1'000'000 * ex.set.examples.size() / std::max<std::size_t>(1, all_examples);
+    training.work_floor = 1'000'000 * ex.size() / std::max<std::size_t>(1, all_examples);
     auto m = model::train_lexical_model(set, training);
     fold.models.push_back(m.ok() ? std::make_shared<const model::LexicalModel>(std::move(m).value()) : nullptr);
   }

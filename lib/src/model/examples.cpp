@@ -175,7 +175,6 @@ std::vector<LocaleExamples> collect_examples(const std::vector<Article>& article
       if (articles[i].locale == locale && articles[i].status == ArticleStatus::kPublished) members.push_back(i);
     if (members.empty()) continue;
     analysis::Analyzer analyzer(locale, stemming);
-    FeatureExtractor extractor(analyzer);
     std::vector<analysis::Token> tokens;
     auto warn = [&](const Article& a, std::size_t q, std::string message) {
       const int line = q < a.question_lines.size() ? a.question_lines[q] : 0;
@@ -240,11 +239,13 @@ std::vector<LocaleExamples> collect_examples(const std::vector<Article>& article
     ex.locale = locale;
     std::uint64_t fp = text::fnv1a64(std::string("model-examples:") + std::to_string(LexicalModel::kFormatVersion) +
                                      (stemming ? ":stem" : ":nostem"));
+    // Features are extracted later, and only when a model or the tuning needs them
+    // (extract_features): the fingerprint, which says whether anything changed, needs the texts.
     auto add = [&](std::uint32_t label, ExampleKind kind, const std::string& text) {
       if (text::trim(text).empty()) return;
-      TextFeatures f = extractor.extract(text);
-      if (f.empty()) return;
-      ex.set.examples.push_back(std::move(f));
+      tokens.clear();
+      analyzer.tokenize(text, tokens);
+      if (tokens.empty()) return;  // no words: no features
       ex.set.labels.push_back(label);
       ex.kinds.push_back(kind);
       ex.texts.push_back(text);
@@ -268,9 +269,19 @@ std::vector<LocaleExamples> collect_examples(const std::vector<Article>& article
         if (s.kind == SectionKind::kOther && s.level > 0) add(label, ExampleKind::kHeading, s.heading);
     }
     ex.fingerprint = text::hex64(fp);
+    ex.stemming = stemming;
     out.push_back(std::move(ex));
   }
   return out;
+}
+
+void extract_features(LocaleExamples& examples) {
+  if (examples.set.examples.size() == examples.texts.size()) return;
+  analysis::Analyzer analyzer(examples.locale, examples.stemming);
+  FeatureExtractor extractor(analyzer);
+  examples.set.examples.clear();
+  examples.set.examples.reserve(examples.texts.size());
+  for (const auto& text : examples.texts) examples.set.examples.push_back(extractor.extract(text));
 }
 
 }  // namespace helpmark::model

@@ -17,7 +17,8 @@ namespace helpmark::model {
 /// Where an example came from, for held-out tuning (only questions are held out).
 enum class ExampleKind : std::uint8_t { kTitle, kQuestion, kSummary, kHeading };
 
-/// One locale's examples: a TrainingSet plus what each example is and its text.
+/// One locale's examples: a TrainingSet plus what each example is and its text. The
+/// examples' features (set.examples) are empty until extract_features().
 struct LocaleExamples {
   std::string locale;
   TrainingSet set;                     ///< classes are article ids
@@ -25,6 +26,8 @@ struct LocaleExamples {
   std::vector<std::string> texts;      ///< by example
   std::string fingerprint;             ///< Changes when anything the model learns from changes.
   std::size_t articles_with_questions = 0;
+  bool stemming = true;
+  std::size_t size() const { return texts.size(); }  ///< Examples, with or without features.
 };
 
 struct ExampleLimits {
@@ -41,5 +44,10 @@ struct ExampleLimits {
 std::vector<LocaleExamples> collect_examples(const std::vector<Article>& articles,
                                              const std::vector<std::string>& locales, bool stemming,
                                              const ExampleLimits& limits, std::vector<Diagnostic>& diagnostics);
+
+/// Fills examples.set.examples with the features of each text (as queries get them), once.
+/// Collecting is cheap and says whether anything changed; this is the costly part, done only
+/// for what is trained or tuned.
+void extract_features(LocaleExamples& examples);
 
 }  // namespace helpmark::model
