@@ -114,7 +114,8 @@ void register_index(CLI::App& app, int& exit_code) {
   sub->add_flag("--retrain", cmd->retrain,
                 "Retrain every locale's lexical model and choose the ranking settings again from the\n"
                 "articles' questions, even if nothing they learn from changed");
-  sub->add_option("--threads", cmd->threads, "Threads for training (default: one per core)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--threads", cmd->threads, "Threads for training (default: one per core but one; at most 1024)")
+      ->check(CLI::Range(0u, 1024u));
   sub->add_flag("--json", cmd->json, "Print the report (counts, models, ranking and every diagnostic) as JSON");
   sub->add_flag("-q,--quiet", cmd->quiet, "No progress output");
   sub->callback([cmd, &exit_code] { exit_code = run_index(*cmd); });

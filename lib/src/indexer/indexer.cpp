@@ -122,7 +122,7 @@ class ModelUpdate {
   void train() {
     model::TrainingOptions training;
     // One core less than the machine has, by default: the indexer's own work uses one.
-    training.threads = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency() - 1);
+    training.threads = options_.threads ? options_.threads : std::max(2u, std::thread::hardware_concurrency()) - 1;
     // The training budget's floor is shared by the locales as their examples are.
     std::size_t all_examples = 0;
     for (const auto& e : examples_) all_examples += e.size();

@@ -200,6 +200,7 @@ Result<LexicalModel> LexicalModel::deserialize(std::string_view data) {
     const std::uint32_t len = r.u32();
     m.classes_.emplace_back(r.bytes(len));
     m.bias_.push_back(r.f32());
+    if (!std::isfinite(m.bias_.back())) return corrupt("a weight is not a number");
   }
   const std::uint32_t n_features = r.count(16);
   m.table_.hashes_.reserve(n_features);
@@ -211,6 +212,7 @@ Result<LexicalModel> LexicalModel::deserialize(std::string_view data) {
     if (!m.table_.hashes_.empty() && h <= m.table_.hashes_.back()) return corrupt("features out of order");
     m.table_.hashes_.push_back(h);
     m.table_.idf_.push_back(r.f32());
+    if (!std::isfinite(m.table_.idf_.back())) return corrupt("a weight is not a number");
     const std::uint64_t end = static_cast<std::uint64_t>(m.posting_begin_.back()) + r.u32();
     if (end > data.size()) return corrupt("more weights than bytes");
     m.posting_begin_.push_back(static_cast<std::uint32_t>(end));
@@ -224,6 +226,7 @@ Result<LexicalModel> LexicalModel::deserialize(std::string_view data) {
     if (c >= n_classes) return corrupt("a weight names no article");
     m.posting_class_.push_back(c);
     m.posting_weight_.push_back(r.f32());
+    if (!std::isfinite(m.posting_weight_.back())) return corrupt("a weight is not a number");
   }
   if (!r.ok() || !r.at_end()) return corrupt("truncated or trailing bytes");
   return m;
