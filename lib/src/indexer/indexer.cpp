@@ -108,14 +108,14 @@ class ModelUpdate {
   /// Whether train() trains `locale`'s model (its features must be extracted first).
   bool trains(const std::string& locale) const {
     return std::any_of(jobs_.begin(), jobs_.end(),
-                       [&](const Job& j) { return j.locale == locale && j.examples && !j.keep; });
+                       [&](const Job& j) { return j.locale == locale && j.to_train(); });
   }
 
   /// A one-line description of what train() will do, or "" when nothing is to be trained.
   std::string description() const {
     std::vector<std::string> names;
     for (const auto& j : jobs_)
-      if (j.examples && !j.keep) names.push_back(j.locale);
+      if (j.to_train()) names.push_back(j.locale);
     return names.empty() ? "" : "training the models of " + text::join(names, ", ");
   }
 
@@ -128,7 +128,7 @@ class ModelUpdate {
     for (const auto& e : examples_) all_examples += e.size();
     const std::size_t floor = training.work_floor;
     for (auto& job : jobs_) {
-      if (!job.examples || job.keep) continue;
+      if (!job.to_train()) continue;
       training.work_floor = static_cast<std::size_t>(static_cast<double>(floor) *
                                                      static_cast<double>(job.examples->size()) /
                                                      static_cast<double>(std::max<std::size_t>(1, all_examples)));
@@ -172,6 +172,7 @@ class ModelUpdate {
     bool keep = false;                                 // the stored model is still right
     std::string bytes;                                 // the trained model, or "" for none
     ModelReport report;
+    bool to_train() const { return examples && !keep; }
   };
   const std::vector<model::LocaleExamples>& examples_;
   const IndexOptions& options_;
