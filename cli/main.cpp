@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   register_track(app, exit_code);
   register_report(app, exit_code);
   register_serve(app, exit_code);
+  register_learn(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -18,5 +18,6 @@ void register_audit(CLI::App& app, int& exit_code);
 void register_track(CLI::App& app, int& exit_code);
 void register_report(CLI::App& app, int& exit_code);
 void register_serve(CLI::App& app, int& exit_code);
+void register_learn(CLI::App& app, int& exit_code);
 
 }  // namespace helpmark::cli

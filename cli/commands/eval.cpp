@@ -12,7 +12,7 @@ namespace helpmark::cli {
 namespace {
 
 struct EvalCommand {
-  std::string articles, queries, workdir, vocabulary, report_file, taxonomy = "taxonomy";
+  std::string articles, queries, workdir, vocabulary, report_file, learned, taxonomy = "taxonomy";
   bool no_synonyms = false, no_spelling = false, no_stemming = false, no_fallback = false, no_model = false;
   bool calibrate = false;
   bool bm25 = false;
@@ -66,6 +66,7 @@ int run_eval_command(const EvalCommand& cmd) {
   options.articles_jsonl = cmd.articles;
   options.queries_jsonl = cmd.queries;
   options.workdir = cmd.workdir;
+  options.learned = cmd.learned;
   options.taxonomy_dir = cmd.taxonomy;
   options.vocabulary_from = cmd.vocabulary;
   options.synonyms = !cmd.no_synonyms;
@@ -140,6 +141,7 @@ void register_eval(CLI::App& app, int& exit_code) {
   sub->add_option("--taxonomy", cmd->taxonomy, "Taxonomy of a Markdown articles directory")->capture_default_str();
   sub->add_option("queries", cmd->queries, "queries.jsonl: {qid, query, gold (id, [ids] or null), locale?}")->required();
   sub->add_option("--workdir", cmd->workdir, "Keep the converted articles and index here (default: a temporary directory)");
+  sub->add_option("--learned", cmd->learned, "Train on these learned questions (a `learn apply` learned.json)");
   sub->add_option("--vocabulary-from", cmd->vocabulary, "Use synonyms/ and spelling/ of this taxonomy directory");
   sub->add_flag("--no-synonyms", cmd->no_synonyms, "Switch synonym expansion off");
   sub->add_flag("--no-spelling", cmd->no_spelling, "Switch spelling correction off");

@@ -13,6 +13,7 @@ namespace helpmark::cli {
 namespace {
 
 struct IndexCommand {
+  std::string learned;
   std::string articles = "articles";
   std::string taxonomy = "taxonomy";
   std::string index = default_index_dir();
@@ -41,6 +42,7 @@ int run_index(const IndexCommand& cmd) {
   options.limits.max_file_bytes = cmd.max_file_size;
   options.retrain = cmd.retrain;
   options.threads = cmd.threads;
+  options.learned = cmd.learned;
   const bool progress = stderr_is_terminal() && !cmd.quiet && !cmd.json;
   if (progress)
     options.on_progress = [](std::size_t done, std::size_t total) {
@@ -114,6 +116,9 @@ void register_index(CLI::App& app, int& exit_code) {
   sub->add_flag("--retrain", cmd->retrain,
                 "Retrain every locale's lexical model and choose the ranking settings again from the\n"
                 "articles' questions, even if nothing they learn from changed");
+  sub->add_option("--learned", cmd->learned,
+                  "Train on the questions learned from traffic in this file instead of INDEX/learned.json\n"
+                  "(written by `helpmark learn apply`; used automatically when present)");
   sub->add_option("--threads", cmd->threads, "Threads for training (default: one per core but one; at most 1024)")
       ->check(CLI::Range(0u, 1024u));
   sub->add_flag("--json", cmd->json, "Print the report (counts, models, ranking and every diagnostic) as JSON");

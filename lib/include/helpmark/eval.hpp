@@ -33,6 +33,8 @@ struct EvalOptions {
   /// Calibrate the answer model by 2-fold cross-fitting on the queries (fit on one half,
   /// measure on the other), instead of using the default model.
   bool calibrate = false;
+  /// Train on these learned questions (a `learn apply` overlay file, helpmark/learning.hpp).
+  std::filesystem::path learned;
   std::size_t misses_kept = 50;  ///< Failed queries kept for the report.
   std::function<void(std::size_t, std::size_t)> on_progress;
 };

@@ -28,6 +28,9 @@ struct IndexOptions {
   /// Retrain every locale's lexical model and choose the ranking settings again, even when
   /// nothing they learn from changed.
   bool retrain = false;
+  /// Questions learned from traffic to train on (helpmark/learning.hpp): this overlay file
+  /// instead of index_dir/learned.json (which is used when present).
+  std::filesystem::path learned;
   /// Threads for training (0: one per core). The index is the same for any number.
   unsigned threads = 0;
   /// Called as articles are written: (done, total). May be empty.

@@ -216,6 +216,13 @@ struct StoreInfo {
 struct ReportOptions;
 struct Report;
 
+/// One visit's events in time order (what the learning loop reads; see helpmark/learning.hpp).
+struct SessionEvents {
+  std::string session;
+  std::vector<Event> events;            ///< Ordered by time, then by the order they were stored.
+  std::vector<std::int64_t> ts_ms;      ///< Each event's time, milliseconds since the epoch.
+};
+
 /// A durable event store: one SQLite database file in WAL mode.
 ///
 /// Several processes (and several EventStore objects in one process) may write the same file
@@ -272,6 +279,13 @@ class EventStore {
   Result<std::size_t> count_older_than(std::int64_t cutoff_ms);
 
   Result<StoreInfo> info();
+
+  /// Calls `visit` once per session with its events at or after `since_ms` and before
+  /// `until_ms`, in time order, one session at a time (the store is streamed, never loaded),
+  /// inside one read snapshot. An exception thrown by `visit` ends the walk (kInternal).
+  Status for_each_session(const std::function<void(const SessionEvents&)>& visit,
+                          std::optional<std::int64_t> since_ms = std::nullopt,
+                          std::optional<std::int64_t> until_ms = std::nullopt);
 
   /// Computes the effectiveness report; see ReportOptions and README ("Metrics").
   Result<Report> report(const ReportOptions& options);

@@ -251,6 +251,7 @@ Result<EvalReport> run_eval(const EvalOptions& options) {
   }
   io.index_dir = work.path / "index";
   io.stemming = options.stemming;
+  io.learned = options.learned;
   IndexReport ir;
   auto built = build_index(io, &ir);
   if (!built.ok()) return built.status();

@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "analysis/analyzer.hpp"
+#include "helpmark/learning.hpp"
 #include "index/document_builder.hpp"
 #include "index/schema.hpp"
 #include "index/ranking_settings.hpp"
@@ -247,8 +248,21 @@ Result<IndexReport> update_index(const IndexOptions& options, IndexReport* repor
                                std::to_string(existing.size()) +
                                " articles. Nothing was changed; pass --allow-empty if that is what you want"));
     end_phase("reading");
+    // Questions learned from traffic (helpmark learn apply): extra examples for the models.
+    model::LearnedQuestions learned;
+    const fs::path overlay_file = options.learned.empty() ? learning::overlay_path(options.index_dir) : options.learned;
+    if (std::error_code ec; !options.learned.empty() && !fs::is_regular_file(options.learned, ec)) {
+      return finish(Status(ErrorCode::kNotFound, options.learned.string() + ": no learned questions there (a file "
+                                                                            "written by `helpmark learn apply`)"));
+    } else if (auto overlay = learning::read_overlay_file(overlay_file); !overlay.ok()) {
+      return finish(overlay.status());
+    } else if (!overlay->questions.empty()) {
+      for (const auto& q : overlay->questions) learned[q.article].push_back(q.question);
+      report.notices.push_back("the models learn from " + std::to_string(overlay->questions.size()) +
+                               " questions learned from traffic (" + overlay_file.string() + ", revision " + std::to_string(overlay->revision) + ")");
+    }
     auto examples = model::collect_examples(set->articles, taxonomy->locales(), options.stemming,
-                                            model::ExampleLimits{}, report.diagnostics);
+                                            model::ExampleLimits{}, report.diagnostics, learned);
 
     // The ranking settings: chosen again from the articles' questions on a first build, a new
     // schema or taxonomy, --retrain, or once a fifth of the articles changed since the last

@@ -283,7 +283,8 @@ FoldSetup Tuner::build_fold(const std::vector<HeldOut>& held_out) {
       }
     for (std::size_t i = 0; i < ex.set.examples.size(); ++i) {
       const long c = remap[ex.set.labels[i]];
-      if (c < 0 || out_examples[l].count(i)) continue;
+      // Learned questions never decide the settings: removing them must restore the index.
+      if (c < 0 || out_examples[l].count(i) || ex.kinds[i] == model::ExampleKind::kLearned) continue;
       set.examples.push_back(ex.set.examples[i]);
       set.labels.push_back(static_cast<std::uint32_t>(c));
     }

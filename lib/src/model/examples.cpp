@@ -166,7 +166,8 @@ struct QuestionRef {
 
 std::vector<LocaleExamples> collect_examples(const std::vector<Article>& articles,
                                              const std::vector<std::string>& locales, bool stemming,
-                                             const ExampleLimits& limits, std::vector<Diagnostic>& diagnostics) {
+                                             const ExampleLimits& limits, std::vector<Diagnostic>& diagnostics,
+                                             const LearnedQuestions& learned) {
   const LanguageGuess guess(locales);
   std::vector<LocaleExamples> out;
   for (const auto& locale : locales) {
@@ -235,6 +236,33 @@ std::vector<LocaleExamples> collect_examples(const std::vector<Article>& article
       }
     }
 
+    // Learned questions: only those no written question of the locale has, and each for one
+    // article only.
+    std::vector<std::vector<std::string>> learned_of(members.size());
+    {
+      std::unordered_map<std::string, std::size_t> owners;  // key -> member, or SIZE_MAX when shared
+      std::vector<std::vector<std::pair<std::string, std::string>>> candidates(members.size());
+      for (std::size_t m = 0; m < members.size(); ++m) {
+        auto it = learned.find(articles[members[m]].id);
+        if (it == learned.end()) continue;
+        std::unordered_set<std::string> seen;
+        for (const auto& q : it->second) {
+          if (candidates[m].size() == limits.max_learned_per_article) break;
+          tokens.clear();
+          analyzer.tokenize(q, tokens);
+          if (tokens.empty()) continue;
+          std::string key = question_key(tokens);
+          if (by_key.count(key) || !seen.insert(key).second) continue;
+          auto [o, fresh] = owners.emplace(key, m);
+          if (!fresh && o->second != m) o->second = SIZE_MAX;
+          candidates[m].emplace_back(std::move(key), q);
+        }
+      }
+      for (std::size_t m = 0; m < members.size(); ++m)
+        for (auto& [key, q] : candidates[m])
+          if (owners[key] == m) learned_of[m].push_back(std::move(q));
+    }
+
     LocaleExamples ex;
     ex.locale = locale;
     std::uint64_t fp = text::fnv1a64(std::string("model-examples:") + std::to_string(LexicalModel::kFormatVersion) +
@@ -264,6 +292,7 @@ std::vector<LocaleExamples> collect_examples(const std::vector<Article>& article
           any_question = true;
         }
       ex.articles_with_questions += any_question;
+      for (const auto& q : learned_of[m]) add(label, ExampleKind::kLearned, q);
       add(label, ExampleKind::kSummary, first_words(a.summary, kSummaryWords));
       for (const auto& s : a.sections)
         if (s.kind == SectionKind::kOther && s.level > 0) add(label, ExampleKind::kHeading, s.heading);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "helpmark/learning.hpp"
 #include "index/schema.hpp"
 #include "index/storage.hpp"
 #include "search/confidence.hpp"
@@ -127,6 +128,46 @@ Result<Answer> Index::Impl::answer(const std::string& question, const std::strin
   return answer;
 }
 
+namespace {
+
+// Fits the answer model on `examples`, reports it against the stored one and (when `write`)
+// stores it in the index.
+Result<CalibrationReport> fit_and_store(const std::filesystem::path& index_dir,
+                                        const std::vector<search::TrainingExample>& examples, bool all_scored,
+                                        const std::string& fitted_on, bool write) {
+  CalibrationReport report;
+  report.queries = examples.size();
+  AnswerModel before = AnswerModel::defaults();
+  {
+    auto db = storage::open_for_reading(index_dir);
+    if (!db.ok()) return db.status();
+    before = search::model_from_json(db->get_metadata(schema::kMetaAnswerModel)).value_or(AnswerModel::defaults());
+    report.accuracy_before = search::answer_accuracy(before, examples);
+  }
+  report.model = search::fit_model(examples, fitted_on);
+  report.model.source = "calibrate";
+  // Traffic the lexical model scored says nothing about answers without it (the model layer
+  // off): for those, the weights fitted when indexing stay.
+  if (all_scored && before.features == report.model.features) {
+    report.model.weights_without_model = before.weights_without_model;
+    report.model.threshold_without_model = before.threshold_without_model;
+  }
+  report.accuracy = search::answer_accuracy(report.model, examples);
+  if (write) {
+    auto db = storage::open_for_writing(index_dir);
+    if (!db.ok()) return db.status();
+    try {
+      db->set_metadata(schema::kMetaAnswerModel, search::model_to_json(report.model));
+      db->commit();
+    } catch (const Xapian::Error& e) {
+      return Status(ErrorCode::kIoError, "writing the model failed: " + e.get_description());
+    }
+  }
+  return report;
+}
+
+}  // namespace
+
 Result<CalibrationReport> calibrate_answers(const std::filesystem::path& index_dir,
                                             const std::vector<LabelledQuery>& queries,
                                             const std::string& name, bool write) {
@@ -148,35 +189,46 @@ Result<CalibrationReport> calibrate_answers(const std::filesystem::path& index_d
     all_scored = all_scored && e.model_scored;
     examples.push_back(std::move(e));
   }
-  CalibrationReport report;
-  report.queries = queries.size();
-  AnswerModel before = AnswerModel::defaults();
-  {
-    auto db = storage::open_for_reading(index_dir);
-    if (!db.ok()) return db.status();
-    before = search::model_from_json(db->get_metadata(schema::kMetaAnswerModel)).value_or(AnswerModel::defaults());
-    report.accuracy_before = search::answer_accuracy(before, examples);
-  }
-  report.model = search::fit_model(examples, name + " (" + std::to_string(queries.size()) + " queries)");
-  report.model.source = "calibrate";
-  // Traffic the lexical model scored says nothing about answers without it (the model layer
-  // off): for those, the weights fitted when indexing stay.
-  if (all_scored && before.features == report.model.features) {
-    report.model.weights_without_model = before.weights_without_model;
-    report.model.threshold_without_model = before.threshold_without_model;
-  }
-  report.accuracy = search::answer_accuracy(report.model, examples);
-  if (write) {
-    auto db = storage::open_for_writing(index_dir);
-    if (!db.ok()) return db.status();
-    try {
-      db->set_metadata(schema::kMetaAnswerModel, search::model_to_json(report.model));
-      db->commit();
-    } catch (const Xapian::Error& e) {
-      return Status(ErrorCode::kIoError, "writing the model failed: " + e.get_description());
+  return fit_and_store(index_dir, examples, all_scored, name + " (" + std::to_string(queries.size()) + " queries)",
+                       write);
+}
+
+Result<CalibrationReport> learning::calibrate_from_outcomes(const std::filesystem::path& index_dir,
+                                                            const std::vector<AnswerOutcome>& outcomes,
+                                                            const std::string& name, bool write,
+                                                            std::size_t min_outcomes, std::size_t* used) {
+  auto index = Index::open(index_dir);
+  if (!index.ok()) return index.status();
+  std::vector<search::TrainingExample> examples;
+  bool all_scored = true;
+  AnswerOptions options;
+  options.alternatives = 1;
+  for (const auto& o : outcomes) {
+    auto a = index->answer(o.question, o.locale, options);
+    if (!a.ok()) {
+      if (a.status().code() == ErrorCode::kInvalidArgument) continue;  // a locale the index lacks
+      return a.status();
     }
+    const bool same = a->found && a->id == o.article;
+    // Answered well: the article is right. Turned down or followed by a ticket: answering with
+    // that article was wrong and handing over was right; about another article it says nothing.
+    if (!o.good && !same) continue;
+    search::TrainingExample e;
+    e.features = a->explanation.features;
+    e.in_scope = o.good;
+    e.top_is_right = o.good && same;
+    e.model_scored = a->has_model_score;
+    all_scored = all_scored && e.model_scored;
+    examples.push_back(std::move(e));
   }
-  return report;
+  if (used) *used = examples.size();
+  if (examples.size() < std::max<std::size_t>(1, min_outcomes))
+    return Status(ErrorCode::kInvalidInput,
+                  "only " + std::to_string(examples.size()) + " bot answers with a usable outcome (need " +
+                      std::to_string(min_outcomes) +
+                      "); record bot_answer events with `accepted` and the tickets that follow, or lower --min-outcomes");
+  return fit_and_store(index_dir, examples, all_scored,
+                       name + " (" + std::to_string(examples.size()) + " answer outcomes)", write);
 }
 
 }  // namespace helpmark

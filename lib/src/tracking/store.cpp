@@ -484,6 +484,37 @@ Result<StoreInfo> EventStore::info() {
   })
 }
 
+Status EventStore::for_each_session(const std::function<void(const SessionEvents&)>& visit,
+                                    std::optional<std::int64_t> since_ms, std::optional<std::int64_t> until_ms) {
+  std::lock_guard lock(impl_->mu);
+  HM_STORE_GUARD({
+    sql::exec(impl_->db, "BEGIN");  // one snapshot, even while others write
+    try {
+      sql::Stmt s(impl_->db, std::string(kSelectColumns) +
+                                 " INDEXED BY events_by_session WHERE ts >= ?1 AND ts < ?2 ORDER BY session, ts, seq");
+      s.bind(1, since_ms.value_or(0));
+      s.bind(2, until_ms.value_or(INT64_MAX));
+      SessionEvents current;
+      while (s.step()) {
+        if (std::string_view(s.text(3)) != current.session) {
+          if (!current.events.empty()) visit(current);
+          current.events.clear();
+          current.ts_ms.clear();
+          current.session = s.text(3);
+        }
+        current.events.push_back(event_from_row(s));
+        current.ts_ms.push_back(s.int64(2));
+      }
+      if (!current.events.empty()) visit(current);
+      sql::exec(impl_->db, "COMMIT");
+    } catch (...) {
+      sqlite3_exec(impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+    return Status();
+  })
+}
+
 Result<Report> EventStore::report(const ReportOptions& options) {
   std::lock_guard lock(impl_->mu);
   HM_STORE_GUARD({
