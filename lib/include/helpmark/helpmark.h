@@ -551,6 +551,37 @@ HM_EXTERN const char *hm_batch_id(const hm_batch *b, size_t i, size_t *len);
 /** Why event `i` was rejected ("" otherwise). Lives as long as `b`. */
 HM_EXTERN const char *hm_batch_error(const hm_batch *b, size_t i, size_t *len);
 
+/* ------------------------------------------------------------------------------------------
+ * Learning from traffic (README, "Learning from traffic")
+ * ------------------------------------------------------------------------------------------ */
+
+/**
+ * Mines `store` for learned questions: queries that enough distinct sessions searched and then
+ * read an article of the index at `index_dir` without opening a ticket (defaults of
+ * `helpmark learn suggest`). Writes the JSON `helpmark learn suggest --json` prints:
+ * {"questions": [...], "synonyms": [...], "stats": {...}}; free it with hm_string_free().
+ * @param min_sessions  distinct sessions that must agree; 0 for the default (5).
+ * @return HM_OK; HM_ENOTFOUND (no index); HM_ECORRUPT; HM_ELOCKED.
+ */
+HM_EXTERN int hm_learn_suggest_json(char **out, size_t *out_len, hm_event_store *store, const char *index_dir,
+                                    size_t min_sessions);
+
+/**
+ * Automatic mode: adds the questions of `proposals_json` (what hm_learn_suggest_json wrote,
+ * possibly reviewed) to the learned questions beside the index at `index_dir`
+ * (INDEX/learned.json); the next indexing run trains on them. Questions of articles the index
+ * lacks are skipped. `out_added` (may be NULL) receives how many were added or updated.
+ * @return HM_OK; HM_EINPUT (malformed JSON, naming the entry and field); HM_ENOTFOUND; HM_EIO.
+ */
+HM_EXTERN int hm_learn_apply_json(size_t *out_added, const char *index_dir, const char *proposals_json);
+
+/**
+ * Forgets learned questions: those of `article`, or all of them when `article` is NULL or "".
+ * Re-index to retrain without them; the index is then exactly as if they had never been learned.
+ * `out_removed` (may be NULL) receives how many were removed.
+ */
+HM_EXTERN int hm_learn_forget(size_t *out_removed, const char *index_dir, const char *article);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,6 +10,8 @@
 
 #include "capi/barrier.hpp"
 #include "helpmark/helpmark.h"
+#include "helpmark/index.hpp"
+#include "helpmark/learning.hpp"
 #include "helpmark/tracking.hpp"
 #include "util/text.hpp"
 
@@ -349,3 +351,61 @@ HM_EXTERN const char* hm_batch_error(const hm_batch* b, size_t i, size_t* len) {
 }
 
 }  // extern "C"
+
+// ---- learning from traffic ----
+
+HM_EXTERN int hm_learn_suggest_json(char** out, size_t* out_len, hm_event_store* store, const char* index_dir,
+                                    size_t min_sessions) {
+  return guard(__func__, [&](const char* fn) -> int {
+    if (out_len) *out_len = 0;
+    if (out == nullptr) return null_argument(fn, "out");
+    *out = nullptr;
+    auto s = acquire(store, fn);
+    if (!s) return hm_last_error_code();
+    if (int rc = check_text(fn, "index_dir", index_dir); rc != HM_OK) return rc;
+    auto index = Index::open(index_dir);
+    if (!index.ok()) return fail(index.status());
+    learning::LearnOptions options;
+    if (min_sessions > 0) options.min_sessions = min_sessions;
+    if (auto stats = index->stats(); stats.ok() && !stats->default_locale.empty())
+      options.default_locale = stats->default_locale;
+    auto proposals = learning::suggest(*s, index.value(), options);
+    if (!proposals.ok()) return fail(proposals.status());
+    const std::string json = learning::proposals_to_json(proposals.value());
+    *out = copy_out(json);
+    if (out_len) *out_len = json.size();
+    return HM_OK;
+  });
+}
+
+HM_EXTERN int hm_learn_apply_json(size_t* out_added, const char* index_dir, const char* proposals_json) {
+  return guard(__func__, [&](const char* fn) -> int {
+    if (out_added) *out_added = 0;
+    if (int rc = check_text(fn, "index_dir", index_dir); rc != HM_OK) return rc;
+    if (int rc = check_text(fn, "proposals_json", proposals_json); rc != HM_OK) return rc;
+    auto questions = learning::questions_from_json(proposals_json);
+    if (!questions.ok()) return fail(questions.status());
+    auto index = Index::open(index_dir);
+    if (!index.ok()) return fail(index.status());
+    std::vector<learning::LearnedQuestion> known;
+    for (auto& q : questions.value())
+      if (auto a = index->get(q.article); a.ok() && a->locale == q.locale) known.push_back(std::move(q));
+    auto applied = learning::apply(index_dir, known);
+    if (!applied.ok()) return fail(applied.status());
+    if (out_added) *out_added = applied->added + applied->updated;
+    return HM_OK;
+  });
+}
+
+HM_EXTERN int hm_learn_forget(size_t* out_removed, const char* index_dir, const char* article) {
+  return guard(__func__, [&](const char* fn) -> int {
+    if (out_removed) *out_removed = 0;
+    if (int rc = check_text(fn, "index_dir", index_dir); rc != HM_OK) return rc;
+    if (article != nullptr)
+      if (int rc = check_text(fn, "article", article); rc != HM_OK) return rc;
+    auto removed = learning::forget(index_dir, article ? article : "");
+    if (!removed.ok()) return fail(removed.status());
+    if (out_removed) *out_removed = removed.value();
+    return HM_OK;
+  });
+}
