@@ -110,6 +110,9 @@ const std::vector<AuditCheck>& audit_checks() {
        "Find what the tickets ask and answer it in the article."},
       {"effectiveness/content-gap", S::kInfo, "A frequent search that finds nothing.",
        "Write an article that answers it, or add the words as synonyms or questions."},
+      {"effectiveness/learned-questions", S::kInfo,
+       "Queries that enough customers used to find an article, which its questions lack.",
+       "Add them to the article's `questions:` (helpmark learn suggest prints them), or let `helpmark learn apply` do it."},
   };
   return kChecks;
 }

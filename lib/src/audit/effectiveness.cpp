@@ -4,8 +4,10 @@
 // an article rewritten long ago is not judged by its old version.
 #include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include "audit/audit_internal.hpp"
+#include "helpmark/learning.hpp"
 #include "helpmark/tracking.hpp"
 #include "util/text.hpp"
 
@@ -79,6 +81,38 @@ bool check_effectiveness(Context& ctx, std::string& error) {
                       " " + window + "; write an article that answers it, or add the words to an article's "
                       "`questions` or to the synonyms",
                   gap.locale);
+  }
+
+  // Pending learned questions: what customers call an article that its questions lack (the
+  // proposals of `helpmark learn suggest`, with its defaults), for the article's owner.
+  learning::LearnOptions learn;
+  learn.since_ms = options.from_ms;
+  learn.until_ms = options.to_ms;
+  learn.now_ms = options.to_ms;
+  learn.default_locale = ctx.taxonomy.default_locale();
+  auto proposals = learning::mine(
+      store.value(),
+      [&ctx](const std::string& id) -> std::optional<learning::KnownArticle> {
+        const Article* a = ctx.find(id);
+        if (!a || a->status != ArticleStatus::kPublished) return std::nullopt;
+        return learning::KnownArticle{a->locale, a->title, a->questions, a->path, a->owner};
+      },
+      learn);
+  if (!proposals.ok()) {
+    error = proposals.status().message();
+    return false;
+  }
+  std::map<std::string, std::vector<const learning::LearnedQuestion*>> by_article;
+  for (const auto& q : proposals->questions) by_article[q.article].push_back(&q);
+  for (const auto& [id, questions] : by_article) {
+    const Article* a = ctx.find(id);
+    std::string list;
+    for (std::size_t i = 0; i < questions.size() && i < 5; ++i)
+      list += (i ? ", \"" : "\"") + questions[i]->question + "\" (" + count_of(questions[i]->sessions, "session", "sessions") + ")";
+    if (questions.size() > 5) list += " and " + std::to_string(questions.size() - 5) + " more";
+    ctx.emit("effectiveness/learned-questions", a, Context::field_line(*a, "questions"),
+             "customers " + window + " found this article with " + list +
+                 ", which its questions lack; add them to `questions:` (see `helpmark learn suggest`)");
   }
   return true;
 }
