@@ -224,7 +224,8 @@ Result<std::vector<AnswerOutcome>> answer_outcomes(tracking::EventStore& store, 
 /// `index_dir` (each question answered again now: an accepted article that is still the answer
 /// is a right answer; a turned-down one that is still the answer should have been handed over;
 /// outcomes about another article than today's answer say nothing and are left out), and
-/// (when `write`) stores it. kInvalidInput when fewer than `min_outcomes` are usable; `used`
+/// (when `write`) stores it. kInvalidInput when fewer than `min_outcomes` are usable, or when
+/// right or wrong answers are fewer than 5 or 5 % of them (nothing to place a threshold by); `used`
 /// (optional) receives how many were.
 Result<CalibrationReport> calibrate_from_outcomes(const std::filesystem::path& index_dir,
                                                   const std::vector<AnswerOutcome>& outcomes, const std::string& name,

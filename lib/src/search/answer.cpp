@@ -227,6 +227,17 @@ Result<CalibrationReport> learning::calibrate_from_outcomes(const std::filesyste
                   "only " + std::to_string(examples.size()) + " bot answers with a usable outcome (need " +
                       std::to_string(min_outcomes) +
                       "); record bot_answer events with `accepted` and the tickets that follow, or lower --min-outcomes");
+  // A threshold sits between answers that worked and answers that did not: with (nearly) only
+  // one kind there is nothing to place it by.
+  const auto right = static_cast<std::size_t>(
+      std::count_if(examples.begin(), examples.end(), [](const auto& e) { return e.top_is_right; }));
+  const std::size_t wrong = examples.size() - right;
+  if (std::min(right, wrong) < std::max<std::size_t>(5, examples.size() / 20))
+    return Status(ErrorCode::kInvalidInput,
+                  std::to_string(right) + " of the " + std::to_string(examples.size()) +
+                      " usable outcomes are right answers and " + std::to_string(wrong) +
+                      " wrong ones; calibrating needs both (at least 5 and 5 % of each): record tickets "
+                      "after answers and `accepted: false`, or wait for more traffic");
   return fit_and_store(index_dir, examples, all_scored,
                        name + " (" + std::to_string(examples.size()) + " answer outcomes)", write);
 }
