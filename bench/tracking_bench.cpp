@@ -1,5 +1,6 @@
 // Tracking store benchmark: events/s for single and batched writes (both durability modes), and
-// the time of a full report over one million generated events (median of several runs).
+// the time of a full report and of mining learned questions (helpmark learn) over one million
+// generated events (median of several runs).
 //
 //   tracking_bench [--events 1000000] [--runs 5] [--single 2000] [--dir DIR] [--keep]
 //
@@ -17,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "helpmark/learning.hpp"
 #include "helpmark/tracking.hpp"
 
 namespace fs = std::filesystem;
@@ -302,6 +304,30 @@ int main(int argc, char** argv) {
   std::printf("  CPU time of the report: %.2f s (median)\n", median(report_cpu));
   std::printf("  (%zu sessions, %zu searches, %zu query groups, deflection %.1f%%)\n", last.totals.sessions,
               last.totals.searches, last.queries.size(), last.totals.deflection.rate().value_or(0) * 100);
+  {
+    // Mining learned questions: every id is a published English article.
+    std::vector<double> times;
+    helpmark::learning::Proposals proposals;
+    for (int r = 0; r < runs; ++r) {
+      const auto start = Clock::now();
+      auto mined = helpmark::learning::mine(
+          store,
+          [](const std::string& id) -> std::optional<helpmark::learning::KnownArticle> {
+            return helpmark::learning::KnownArticle{"en", "Article " + id, {}, id + ".md", "team"};
+          },
+          {});
+      times.push_back(seconds_since(start));
+      if (!mined.ok()) {
+        std::fprintf(stderr, "tracking_bench: %s\n", mined.status().message().c_str());
+        return 1;
+      }
+      proposals = std::move(mined).value();
+    }
+    std::printf("learn (mining) over %zu events: %.2f s (median of %d); %zu sessions, %zu candidate pairs, %zu "
+                "learned questions\n",
+                events, median(times), runs, proposals.stats.sessions, proposals.stats.candidate_pairs,
+                proposals.questions.size());
+  }
   {
     const auto start = Clock::now();
     const std::clock_t cpu = std::clock();

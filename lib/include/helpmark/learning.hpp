@@ -8,9 +8,9 @@
 // pattern), or, in automatic mode, an overlay beside the index that the next `helpmark index`
 // trains on as extra examples. Removing the overlay restores the previous index exactly.
 //
-// Everything lives in helpmark::learning. Thread-compatible: the functions keep no state, but
-// two processes applying to one overlay at once is serialised by the index's writer lock only
-// when they also index; run `learn apply` from one place (the indexer's machine).
+// Everything lives in helpmark::learning. Thread-safe: the functions keep no state; changes of
+// one overlay (apply, forget) are serialised between threads and processes by a lock file
+// (INDEX/learned.lock).
 #pragma once
 
 #include <cstddef>

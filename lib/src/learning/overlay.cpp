@@ -1,6 +1,7 @@
 // The overlay of learned questions beside the index (learned.json), its audit trail
 // (learned-log.jsonl), and the JSON and Markdown forms of proposals.
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -132,6 +133,35 @@ Status write_overlay(const fs::path& index_dir, const Overlay& overlay) {
   return write_atomically(overlay_path(index_dir), j.dump(1) + "\n");
 }
 
+// Serialises changes of one overlay between processes (two `learn apply` at once would each
+// read the old file and the second would drop the first one's questions).
+class OverlayLock {
+ public:
+  explicit OverlayLock(const fs::path& index_dir) {
+    const fs::path file = index_dir / "learned.lock";
+    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) {
+      error_ = Status(ErrorCode::kIoError, file.string() + ": cannot open: " + std::strerror(errno));
+      return;
+    }
+    while (::flock(fd_, LOCK_EX) != 0)
+      if (errno != EINTR) {
+        error_ = Status(ErrorCode::kIoError, file.string() + ": cannot lock: " + std::strerror(errno));
+        return;
+      }
+  }
+  ~OverlayLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+  }
+  OverlayLock(const OverlayLock&) = delete;
+  OverlayLock& operator=(const OverlayLock&) = delete;
+  const Status& status() const { return error_; }
+
+ private:
+  int fd_ = -1;
+  Status error_;
+};
+
 Status check_index_dir(const fs::path& index_dir) {
   std::error_code ec;
   if (!fs::is_directory(index_dir, ec))
@@ -183,6 +213,8 @@ Result<Overlay> read_overlay_file(const fs::path& file) {
 Result<ApplyReport> apply(const fs::path& index_dir, const std::vector<LearnedQuestion>& questions,
                           std::size_t max_per_article) {
   if (Status s = check_index_dir(index_dir); !s.ok()) return s;
+  OverlayLock lock(index_dir);
+  if (!lock.status().ok()) return lock.status();
   auto current = read_overlay(index_dir);
   if (!current.ok()) return current.status();
   Overlay overlay = std::move(current).value();
@@ -233,6 +265,8 @@ Result<ApplyReport> apply(const fs::path& index_dir, const std::vector<LearnedQu
 
 Result<std::size_t> forget(const fs::path& index_dir, const std::string& article) {
   if (Status s = check_index_dir(index_dir); !s.ok()) return s;
+  OverlayLock lock(index_dir);
+  if (!lock.status().ok()) return lock.status();
   const std::string now = tracking::format_timestamp(tracking::now_ms());
   auto current = read_overlay(index_dir);
   if (article.empty()) {
