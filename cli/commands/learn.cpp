@@ -148,15 +148,19 @@ int run_apply(LearnCommand& cmd) {
   if (!applied.ok()) return report_error(applied.status(), cmd.json);
   const auto& r = applied.value();
   if (cmd.json) {
-    std::printf("{\"added\": %zu, \"updated\": %zu, \"unchanged\": %zu, \"total\": %zu, \"revision\": %llu, "
-                "\"overlay\": \"%s\"}\n",
-                r.added, r.updated, r.unchanged, r.total, static_cast<unsigned long long>(r.revision),
-                learning::overlay_path(cmd.index).string().c_str());
+    nlohmann::ordered_json j = {{"added", r.added},         {"updated", r.updated},
+                                {"unchanged", r.unchanged}, {"left_out", r.left_out},
+                                {"displaced", r.displaced}, {"total", r.total},
+                                {"revision", r.revision},   {"overlay", learning::overlay_path(cmd.index).string()}};
+    std::cout << j.dump() << "\n";
   } else {
     if (mined) print_stats(stats);
-    std::printf("%zu added, %zu updated, %zu unchanged: %zu learned questions in %s (revision %llu)\n", r.added,
-                r.updated, r.unchanged, r.total, learning::overlay_path(cmd.index).string().c_str(),
-                static_cast<unsigned long long>(r.revision));
+    std::printf("%zu added, %zu updated, %zu unchanged", r.added, r.updated, r.unchanged);
+    if (r.left_out + r.displaced > 0)
+      std::printf(", %zu left out and %zu displaced by the per-article cap (%zu, best supported first)", r.left_out,
+                  r.displaced, cmd.options.max_per_article);
+    std::printf(": %zu learned questions in %s (revision %llu)\n", r.total,
+                learning::overlay_path(cmd.index).string().c_str(), static_cast<unsigned long long>(r.revision));
     if (r.added + r.updated > 0) std::printf("run `helpmark index` to train on them\n");
   }
   return kExitOk;
@@ -239,7 +243,7 @@ void add_store_options(CLI::App* sub, const std::shared_ptr<LearnCommand>& cmd) 
                   "Largest share of a pair's sessions that may have ended badly (ticket, not helpful)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
-  sub->add_option("--min-share", o.min_share, "Smallest share of the query's click evidence on the article")
+  sub->add_option("--min-share", o.min_share, "Smallest share of the query's good sessions and click evidence on the article")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   sub->add_option("--max-searches-per-hour", o.max_searches_per_hour,
@@ -248,9 +252,9 @@ void add_store_options(CLI::App* sub, const std::shared_ptr<LearnCommand>& cmd) 
   sub->add_option("--max-pairs-per-session", o.max_pairs_per_session,
                   "Pairs of evidence one session may give (0: no limit)")
       ->capture_default_str();
-  sub->add_option("--max-per-article", o.max_per_article, "Learned questions kept per article")
+  sub->add_option("--max-per-article", o.max_per_article, "Learned questions kept per article (at most 20)")
       ->capture_default_str()
-      ->check(CLI::Range(1, 200));
+      ->check(CLI::Range(1, 20));
   sub->add_option("--privacy", cmd->privacy, "Extra personal-data patterns (YAML); queries they match are never learned");
 }
 

@@ -39,8 +39,9 @@ struct LearnOptions {
   /// Largest share of the query's sessions with the article that ended badly (a ticket after
   /// reading it, a "not helpful" vote, a bot answer the customer turned down).
   double max_contradiction = 0.25;
-  /// Smallest share of the query's position-weighted evidence that must be on the article: a
-  /// query whose clicks are spread over several articles teaches nothing.
+  /// Smallest share of the query's good sessions, and of its position-weighted evidence, that
+  /// must be on the article: a query whose clicks are spread over several articles teaches
+  /// nothing.
   double min_share = 0.6;
   /// A session with more searches than this in any hour is ignored entirely (a script, not a
   /// customer). 0: no limit.
@@ -54,8 +55,8 @@ struct LearnOptions {
   std::optional<std::int64_t> now_ms;
   std::optional<std::int64_t> since_ms;  ///< Only events at or after this time.
   std::optional<std::int64_t> until_ms;  ///< Only events before this time.
-  /// Learned questions kept per article (the best supported): no article's model is mostly
-  /// traffic, however popular it is.
+  /// Learned questions kept per article (the best supported; at most 20, what the indexer
+  /// trains on): no article's model is mostly traffic, however popular it is.
   std::size_t max_per_article = 20;
   /// A synonym is proposed when an unmatched query word comes with the same title word on at
   /// least this many different articles.
@@ -76,7 +77,7 @@ struct LearnedQuestion {
   std::size_t sessions = 0;    ///< Distinct sessions that ended well.
   std::size_t contradicting = 0;  ///< Distinct sessions that ended badly.
   double evidence = 0;         ///< Position-weighted evidence on the article.
-  double share = 0;            ///< evidence / all evidence for the query.
+  double share = 0;            ///< The smaller of its shares of the query's sessions and evidence.
   std::string first_seen, last_seen;  ///< Timestamps of the supporting searches.
   std::string path;            ///< The article's file (for a writer), when known.
   std::string owner;           ///< The article's owner, when known.
@@ -170,13 +171,16 @@ struct ApplyReport {
   std::size_t added = 0;
   std::size_t updated = 0;    ///< Same article and key: evidence refreshed.
   std::size_t unchanged = 0;
+  std::size_t left_out = 0;   ///< New ones below the per-article cap's best supported.
+  std::size_t displaced = 0;  ///< Stored ones pushed out by better supported new ones.
   std::size_t total = 0;      ///< Learned questions in the overlay afterwards.
   std::uint64_t revision = 0;
 };
 
-/// Adds `questions` to the overlay of `index_dir` (at most LearnOptions::max_per_article per
-/// article, best supported first), writes it atomically (a crash leaves the old one) and logs
-/// each change. Nothing changes when nothing is new. Re-index to train on it.
+/// Adds `questions` to the overlay of `index_dir` (at most `max_per_article` per article: the
+/// best supported, stored or new, by sessions), writes it atomically (a crash leaves the old
+/// one) and logs each change. Nothing changes when nothing is new. Revisions never repeat (also
+/// after forget() removed the file). Re-index to train on it.
 Result<ApplyReport> apply(const std::filesystem::path& index_dir, const std::vector<LearnedQuestion>& questions,
                           std::size_t max_per_article = 20);
 

@@ -257,7 +257,11 @@ Result<IndexReport> update_index(const IndexOptions& options, IndexReport* repor
     } else if (auto overlay = learning::read_overlay_file(overlay_file); !overlay.ok()) {
       return finish(overlay.status());
     } else if (!overlay->questions.empty()) {
-      for (const auto& q : overlay->questions) learned[q.article].push_back(q.question);
+      // The best supported first: the examples take the first ExampleLimits::max_learned_per_article.
+      std::vector<const learning::LearnedQuestion*> order;
+      for (const auto& q : overlay->questions) order.push_back(&q);
+      std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) { return a->sessions > b->sessions; });
+      for (const auto* q : order) learned[q->article].push_back(q->question);
       report.notices.push_back("the models learn from " + std::to_string(overlay->questions.size()) +
                                " questions learned from traffic (" + overlay_file.string() + ", revision " + std::to_string(overlay->revision) + ")");
     }

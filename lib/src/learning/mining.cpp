@@ -40,6 +40,7 @@ struct QueryTally {
   std::string locale;
   std::map<std::string, std::size_t> variants;  // as typed -> sessions
   double evidence = 0;                          // over all its articles
+  std::size_t good_sessions = 0;                // over all its articles
   std::unordered_map<std::string, PairTally> articles;
 };
 
@@ -58,7 +59,7 @@ class Miner {
   }
 
   void session(const tracking::SessionEvents& s);
-  Proposals finish(const ArticleFinder& find);
+  Proposals finish(const ArticleFinder& find, const tracking::Scrubber& scrubber);
 
  private:
   std::string key(const std::string& locale, const std::string& text) {
@@ -207,6 +208,7 @@ void Miner::session(const tracking::SessionEvents& s) {
     PairTally& t = q.articles[p.article];
     if (p.outcome == Outcome::kGood) {
       ++t.good_sessions;
+      ++q.good_sessions;
       t.evidence += p.evidence;
       q.evidence += p.evidence;
       ++q.variants[p.text];
@@ -237,10 +239,8 @@ Words words_of(analysis::Analyzer& analyzer, const std::string& text) {
   return w;
 }
 
-Proposals Miner::finish(const ArticleFinder& find) {
+Proposals Miner::finish(const ArticleFinder& find, const tracking::Scrubber& scrubber) {
   Proposals out;
-  tracking::Scrubber scrubber;
-  if (auto s = tracking::Scrubber::create(o_.scrub_patterns); s.ok()) scrubber = std::move(s).value();
   std::unordered_map<std::string, std::optional<KnownArticle>> known;
   auto article = [&](const std::string& id) -> const std::optional<KnownArticle>& {
     auto it = known.find(id);
@@ -275,7 +275,10 @@ Proposals Miner::finish(const ArticleFinder& find) {
         ++stats_.contradicted;
         continue;
       }
-      const double share = q.evidence > 0 ? t.evidence / q.evidence : 0;
+      // Both by sessions and by position-weighted evidence: a click low in the results says
+      // more, but fake clicks placed low must not outweigh more sessions of real ones.
+      const double share = std::min(q.evidence > 0 ? t.evidence / q.evidence : 0.0,
+                                    static_cast<double>(t.good_sessions) / static_cast<double>(q.good_sessions));
       if (share < o_.min_share) {
         ++stats_.spread;
         continue;
@@ -332,7 +335,7 @@ Proposals Miner::finish(const ArticleFinder& find) {
   std::vector<LearnedQuestion> kept;
   std::size_t run = 0;
   for (std::size_t i = 0; i < out.questions.size(); ++i) {
-    run = i > 0 && out.questions[i].article == out.questions[i - 1].article ? run + 1 : 0;
+    run = !kept.empty() && out.questions[i].article == kept.back().article ? run + 1 : 0;
     if (o_.max_per_article && run >= o_.max_per_article) {
       ++stats_.over_article_cap;
       continue;
@@ -389,11 +392,15 @@ Proposals Miner::finish(const ArticleFinder& find) {
 
 Result<Proposals> mine(tracking::EventStore& store, const ArticleFinder& find, const LearnOptions& options) {
   const auto started = std::chrono::steady_clock::now();
+  // A bad pattern is an error, not a detector quietly missing: what it was meant to keep out
+  // would be learned.
+  auto scrubber = tracking::Scrubber::create(options.scrub_patterns);
+  if (!scrubber.ok()) return scrubber.status();
   Miner miner(options);
   Status walked = store.for_each_session([&](const tracking::SessionEvents& s) { miner.session(s); },
                                          options.since_ms, options.until_ms);
   if (!walked.ok()) return walked;
-  Proposals p = miner.finish(find);
+  Proposals p = miner.finish(find, scrubber.value());
   p.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return p;
 }

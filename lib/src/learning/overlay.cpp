@@ -173,6 +173,16 @@ Status check_index_dir(const fs::path& index_dir) {
 
 fs::path overlay_path(const fs::path& index_dir) { return index_dir / kOverlayFile; }
 
+namespace {
+// Revisions never repeat, also after `forget --all` removed the file: the log remembers.
+std::uint64_t next_revision(const fs::path& index_dir, std::uint64_t current) {
+  std::uint64_t last = current;
+  if (auto log = read_log(index_dir); log.ok())
+    for (const auto& e : log.value()) last = std::max(last, e.revision);
+  return last + 1;
+}
+}  // namespace
+
 Result<Overlay> read_overlay(const fs::path& index_dir) { return read_overlay_file(overlay_path(index_dir)); }
 
 Result<Overlay> read_overlay_file(const fs::path& file) {
@@ -220,38 +230,64 @@ Result<ApplyReport> apply(const fs::path& index_dir, const std::vector<LearnedQu
   Overlay overlay = std::move(current).value();
   const std::string now = tracking::format_timestamp(tracking::now_ms());
   ApplyReport report;
-  std::vector<LogEntry> log;
-  std::map<std::string, std::size_t> where;  // identity -> index in overlay.questions
-  for (std::size_t i = 0; i < overlay.questions.size(); ++i) where[identity(overlay.questions[i])] = i;
-  std::map<std::string, std::size_t> per_article;
-  for (const auto& q : overlay.questions) ++per_article[q.article];
+
+  enum class State { kStored, kUpdated, kNew };
+  struct Entry {
+    LearnedQuestion q;
+    State state;
+  };
+  std::vector<Entry> entries;
+  std::map<std::string, std::size_t> where;  // identity -> index in entries
+  for (auto& q : overlay.questions) {
+    where[identity(q)] = entries.size();
+    entries.push_back({std::move(q), State::kStored});
+  }
   for (const auto& q : questions) {
     auto it = where.find(identity(q));
-    if (it != where.end()) {
-      LearnedQuestion& old = overlay.questions[it->second];
-      if (old.sessions == q.sessions && old.contradicting == q.contradicting && old.question == q.question) {
-        ++report.unchanged;
-        continue;
-      }
-      old = q;
-      ++report.updated;
-      log.push_back({now, "updated", 0, q});
+    if (it == where.end()) {
+      where[identity(q)] = entries.size();
+      entries.push_back({q, State::kNew});
       continue;
     }
-    if (max_per_article && per_article[q.article] >= max_per_article) {
+    Entry& e = entries[it->second];
+    if (e.q.sessions == q.sessions && e.q.contradicting == q.contradicting && e.q.question == q.question) {
       ++report.unchanged;
       continue;
     }
-    ++per_article[q.article];
-    where[identity(q)] = overlay.questions.size();
-    overlay.questions.push_back(q);
-    ++report.added;
-    log.push_back({now, "added", 0, q});
+    e.q = q;
+    if (e.state == State::kStored) e.state = State::kUpdated;
+  }
+  // The per-article cap keeps the best supported, old or new.
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    if (a.q.article != b.q.article) return a.q.article < b.q.article;
+    if (a.q.sessions != b.q.sessions) return a.q.sessions > b.q.sessions;
+    return std::tie(a.q.locale, a.q.key, a.q.question) < std::tie(b.q.locale, b.q.key, b.q.question);
+  });
+  std::vector<LogEntry> log;
+  overlay.questions.clear();
+  std::size_t run = 0;
+  std::string previous;  // entries[i - 1] may be moved from
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    Entry& e = entries[i];
+    run = i > 0 && e.q.article == previous ? run + 1 : 0;
+    previous = e.q.article;
+    if (max_per_article && run >= max_per_article) {
+      if (e.state == State::kNew) {
+        ++report.left_out;
+      } else {
+        ++report.displaced;
+        log.push_back({now, "removed", 0, e.q});
+      }
+      continue;
+    }
+    if (e.state == State::kNew) ++report.added, log.push_back({now, "added", 0, e.q});
+    if (e.state == State::kUpdated) ++report.updated, log.push_back({now, "updated", 0, e.q});
+    overlay.questions.push_back(std::move(e.q));
   }
   report.total = overlay.questions.size();
   report.revision = overlay.revision;
   if (log.empty()) return report;
-  overlay.revision += 1;
+  overlay.revision = next_revision(index_dir, overlay.revision);
   overlay.updated = now;
   std::sort(overlay.questions.begin(), overlay.questions.end(), [](const auto& a, const auto& b) {
     return std::tie(a.article, a.locale, a.key, a.question) < std::tie(b.article, b.locale, b.key, b.question);
@@ -272,7 +308,7 @@ Result<std::size_t> forget(const fs::path& index_dir, const std::string& article
   if (article.empty()) {
     // Everything, also a damaged file: that is how one starts over.
     const std::size_t n = current.ok() ? current->questions.size() : 0;
-    const std::uint64_t revision = current.ok() ? current->revision + 1 : 0;
+    const std::uint64_t revision = next_revision(index_dir, current.ok() ? current->revision : 0);
     std::error_code ec;
     if (!fs::exists(overlay_path(index_dir), ec)) return std::size_t{0};
     if (!fs::remove(overlay_path(index_dir), ec) && ec)
@@ -290,7 +326,7 @@ Result<std::size_t> forget(const fs::path& index_dir, const std::string& article
   }
   if (log.empty()) return std::size_t{0};
   overlay.questions = std::move(kept);
-  overlay.revision += 1;
+  overlay.revision = next_revision(index_dir, overlay.revision);
   overlay.updated = now;
   if (Status s = write_overlay(index_dir, overlay); !s.ok()) return s;
   for (auto& e : log) e.revision = overlay.revision;
