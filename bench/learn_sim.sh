@@ -12,7 +12,11 @@
 #   bench/learn_sim.sh [--sets "clinc150-dev hwu64-dev sample"] [--seed 1] [--users 8]
 #                      [--variants "default users32 noisy"] [--sessions "1 2 3 5 8"]
 #                      [--repeat 50] [--targets 20] [--no-flood] [--build-dir build/sim]
-#                      [--work DIR] [--jobs 1]
+#                      [--work DIR] [--jobs 1] [--questions K]
+#
+# --questions K keeps only the first K written questions of each article of the jsonl sets (a
+# knowledge base whose writers wrote few: clinc150 and hwu64 have 100 and 156 an article, which
+# leaves traffic little to add).
 #
 # Variants of the simulated users: default (--users, p(click right) 0.7, p(click wrong) 0.15,
 # p(ticket | not helped) 0.6), users32 (32 users a query), noisy (p(right) 0.5, p(wrong) 0.4,
@@ -35,6 +39,7 @@ flood=1
 build="$root/build/sim"
 work=""
 jobs=1
+questions=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --sets) sets="$2"; shift 2 ;;
@@ -48,6 +53,7 @@ while [ $# -gt 0 ]; do
     --build-dir) build="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
+    --questions) questions="$2"; shift 2 ;;
     -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "learn_sim.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -70,7 +76,7 @@ eval_json() {
   if [ "$set" = sample ]; then
     "$hm" eval "$root/articles" "$queries" --taxonomy "$root/taxonomy" --workdir "$workdir" --json "$@"
   else
-    "$hm" eval "$root/../shared/eval/$set/articles.jsonl" "$queries" --workdir "$workdir" --json "$@"
+    "$hm" eval "$articles" "$queries" --workdir "$workdir" --json "$@"
   fi
 }
 
@@ -107,6 +113,11 @@ for set in $sets; do
   w="$work/$set"
   rm -rf "$w"
   mkdir -p "$w"
+  articles="$root/../shared/eval/$set/articles.jsonl"
+  if [ -n "$questions" ] && [ "$set" != sample ]; then
+    jq -c --argjson k "$questions" '.questions |= (.[:$k])' "$articles" >"$w/articles.jsonl"
+    articles="$w/articles.jsonl"
+  fi
   t0=$(date +%s)
   "$sim" split --queries "$queries" --half B --out "$w/heldout.jsonl" >"$w/split-B.json"
   "$sim" split --queries "$queries" --half A --out "$w/replayed.jsonl" >"$w/split-A.json"
