@@ -173,18 +173,7 @@ int run_log(const LearnCommand& cmd) {
   // The current rank of each learned question shows what it changed.
   std::optional<Index> index;
   if (auto opened = Index::open(cmd.index); opened.ok()) index.emplace(std::move(opened).value());
-  auto rank_now = [&](const learning::LearnedQuestion& q) {
-    if (!index) return 0;
-    SearchRequest request;
-    request.query = q.question;
-    request.locale = q.locale;
-    request.limit = 10;
-    auto response = index->search(request);
-    if (!response.ok()) return 0;
-    for (std::size_t i = 0; i < response->hits.size(); ++i)
-      if (response->hits[i].id == q.article) return static_cast<int>(i) + 1;
-    return 0;
-  };
+  auto rank_now = [&](const learning::LearnedQuestion& q) { return index ? learning::rank_of(*index, q) : 0; };
   nlohmann::ordered_json entries = nlohmann::ordered_json::array();
   for (const auto& e : log.value()) {
     if (!cmd.article.empty() && e.question.article != cmd.article) continue;

@@ -137,6 +137,9 @@ Result<Proposals> mine(tracking::EventStore& store, const ArticleFinder& find, c
 /// mine() against the published articles of `index`, with each proposal's current rank.
 Result<Proposals> suggest(tracking::EventStore& store, const Index& index, const LearnOptions& options);
 
+/// The article's rank (1-based) for the question in `index` now; 0 when not in the top 10.
+int rank_of(const Index& index, const LearnedQuestion& question);
+
 /// {"questions": [...], "synonyms": [...], "stats": {...}}: what `learn suggest --json` prints
 /// and `learn apply --from` reads back.
 std::string proposals_to_json(const Proposals& proposals);

@@ -29,6 +29,25 @@ double click_evidence(int position) {
 
 enum class Outcome { kNone, kGood, kBad };
 
+// An event's locale: its own, else the session's first, else the default.
+class SessionLocale {
+ public:
+  SessionLocale(const tracking::SessionEvents& s, const std::string& fallback) : fallback_(fallback) {
+    for (const auto& e : s.events)
+      if (!e.locale.empty()) {
+        session_ = &e.locale;
+        break;
+      }
+  }
+  const std::string& of(const tracking::Event& e) const {
+    return !e.locale.empty() ? e.locale : session_ ? *session_ : fallback_;
+  }
+
+ private:
+  const std::string* session_ = nullptr;
+  const std::string& fallback_;
+};
+
 struct PairTally {
   std::size_t good_sessions = 0;
   std::size_t bad_sessions = 0;
@@ -99,15 +118,8 @@ void Miner::session(const tracking::SessionEvents& s) {
     ++stats_.sessions_rate_limited;
     return;
   }
-  std::string session_locale;
-  for (const auto& e : s.events)
-    if (!e.locale.empty()) {
-      session_locale = e.locale;
-      break;
-    }
-  auto locale_of = [&](const tracking::Event& e) {
-    return !e.locale.empty() ? e.locale : !session_locale.empty() ? session_locale : o_.default_locale;
-  };
+  const SessionLocale locales(s, o_.default_locale);
+  auto locale_of = [&](const tracking::Event& e) -> const std::string& { return locales.of(e); };
   std::vector<std::int64_t> tickets;
   for (std::size_t i = 0; i < s.events.size(); ++i)
     if (s.events[i].type == EventType::kTicket) tickets.push_back(s.ts_ms[i]);
@@ -413,20 +425,20 @@ Result<Proposals> suggest(tracking::EventStore& store, const Index& index, const
   };
   auto proposals = mine(store, find, options);
   if (!proposals.ok()) return proposals;
-  for (auto& l : proposals->questions) {
-    SearchRequest request;
-    request.query = l.question;
-    request.locale = l.locale;
-    request.limit = 10;
-    auto response = index.search(request);
-    if (!response.ok()) continue;
-    for (std::size_t i = 0; i < response->hits.size(); ++i)
-      if (response->hits[i].id == l.article) {
-        l.rank = static_cast<int>(i) + 1;
-        break;
-      }
-  }
+  for (auto& l : proposals->questions) l.rank = rank_of(index, l);
   return proposals;
+}
+
+int rank_of(const Index& index, const LearnedQuestion& question) {
+  SearchRequest request;
+  request.query = question.question;
+  request.locale = question.locale;
+  request.limit = 10;
+  auto response = index.search(request);
+  if (!response.ok()) return 0;
+  for (std::size_t i = 0; i < response->hits.size(); ++i)
+    if (response->hits[i].id == question.article) return static_cast<int>(i) + 1;
+  return 0;
 }
 
 Result<std::vector<AnswerOutcome>> answer_outcomes(tracking::EventStore& store, const LearnOptions& options,
@@ -437,12 +449,7 @@ Result<std::vector<AnswerOutcome>> answer_outcomes(tracking::EventStore& store, 
   const std::int64_t now = options.now_ms.value_or(tracking::now_ms());
   Status walked = store.for_each_session(
       [&](const tracking::SessionEvents& s) {
-        std::string session_locale;
-        for (const auto& e : s.events)
-          if (!e.locale.empty()) {
-            session_locale = e.locale;
-            break;
-          }
+        const SessionLocale locales(s, options.default_locale);
         for (std::size_t i = 0; i < s.events.size(); ++i) {
           const auto& e = s.events[i];
           if (e.type != EventType::kBotAnswer) continue;
@@ -473,9 +480,7 @@ Result<std::vector<AnswerOutcome>> answer_outcomes(tracking::EventStore& store, 
             continue;
           }
           ++(*good ? counts.good : counts.bad);
-          out.push_back({std::string(text::trim(e.question)),
-                         !e.locale.empty() ? e.locale : !session_locale.empty() ? session_locale : options.default_locale,
-                         e.article, *good});
+          out.push_back({std::string(text::trim(e.question)), locales.of(e), e.article, *good});
         }
       },
       options.since_ms, options.until_ms);
