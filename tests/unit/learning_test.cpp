@@ -1499,3 +1499,19 @@ TEST_SUITE("learning/capi") {
     hm_event_store_close(store);
   }
 }
+
+TEST_SUITE("learning/json") {
+  TEST_CASE("learning/json: counts too large to convert, or negative, name the field") {
+    for (const char* value : {"1e300", "-1", "1e13"}) {
+      const std::string text = std::string(R"({"questions": [{"article": "a", "locale": "en", "question": "q", "sessions": )") +
+                               value + "}]}";
+      auto read = learning::questions_from_json(text);
+      REQUIRE_FALSE(read.ok());
+      CHECK(read.status().code() == ErrorCode::kInvalidInput);
+      CHECK(read.status().message().find("questions[0]: \"sessions\" must be between 0 and 1e12") != std::string::npos);
+    }
+    auto fine = learning::questions_from_json(R"({"questions": [{"article": "a", "locale": "en", "question": "q", "sessions": 1e12}]})");
+    REQUIRE(fine.ok());
+    CHECK(fine->front().sessions == 1000000000000ULL);
+  }
+}

@@ -52,12 +52,14 @@ Result<LearnedQuestion> question_from(const Json& j, const std::string& where) {
     if (required && out.empty()) return Status(ErrorCode::kInvalidInput, where + ": \"" + field + "\" is empty");
     return {};
   };
+  // Counts are converted to integers: anything past 1e12 (or not finite) would not convert.
   auto number = [&](const char* field, double& out) -> Status {
     auto it = j.find(field);
     if (it == j.end() || it->is_null()) return {};
     if (!it->is_number()) return Status(ErrorCode::kInvalidInput, where + ": \"" + field + "\" must be a number");
     out = it->get<double>();
-    if (!(out >= 0)) return Status(ErrorCode::kInvalidInput, where + ": \"" + field + "\" must be 0 or more");
+    if (!(out >= 0 && out <= 1e12))
+      return Status(ErrorCode::kInvalidInput, where + ": \"" + field + "\" must be between 0 and 1e12");
     return {};
   };
   for (auto [field, out, required] : {std::tuple{"article", &q.article, true}, {"locale", &q.locale, true},
