@@ -133,8 +133,10 @@ namespace {
 // Fits the answer model on `examples`, reports it against the stored one and (when `write`)
 // stores it in the index.
 Result<CalibrationReport> fit_and_store(const std::filesystem::path& index_dir,
-                                        const std::vector<search::TrainingExample>& examples, bool all_scored,
+                                        const std::vector<search::TrainingExample>& examples,
                                         const std::string& fitted_on, bool write) {
+  const bool all_scored =
+      std::all_of(examples.begin(), examples.end(), [](const auto& e) { return e.model_scored; });
   CalibrationReport report;
   report.queries = examples.size();
   AnswerModel before = AnswerModel::defaults();
@@ -166,6 +168,16 @@ Result<CalibrationReport> fit_and_store(const std::filesystem::path& index_dir,
   return report;
 }
 
+// A labelled answer: what the confidence model learns from.
+search::TrainingExample labelled(const Answer& answer, bool in_scope, bool top_is_right) {
+  search::TrainingExample e;
+  e.features = answer.explanation.features;
+  e.in_scope = in_scope;
+  e.top_is_right = top_is_right;
+  e.model_scored = answer.has_model_score;
+  return e;
+}
+
 }  // namespace
 
 Result<CalibrationReport> calibrate_answers(const std::filesystem::path& index_dir,
@@ -175,22 +187,15 @@ Result<CalibrationReport> calibrate_answers(const std::filesystem::path& index_d
   auto index = Index::open(index_dir);
   if (!index.ok()) return index.status();
   std::vector<search::TrainingExample> examples;
-  bool all_scored = true;
   AnswerOptions options;
   options.alternatives = 1;
   for (const auto& q : queries) {
     auto a = index->answer(q.query, q.locale, options);
     if (!a.ok()) return a.status();
-    search::TrainingExample e;
-    e.features = a->explanation.features;
-    e.in_scope = !q.gold.empty();
-    e.top_is_right = a->found && std::find(q.gold.begin(), q.gold.end(), a->id) != q.gold.end();
-    e.model_scored = a->has_model_score;
-    all_scored = all_scored && e.model_scored;
-    examples.push_back(std::move(e));
+    examples.push_back(labelled(a.value(), !q.gold.empty(),
+                                a->found && std::find(q.gold.begin(), q.gold.end(), a->id) != q.gold.end()));
   }
-  return fit_and_store(index_dir, examples, all_scored, name + " (" + std::to_string(queries.size()) + " queries)",
-                       write);
+  return fit_and_store(index_dir, examples, name + " (" + std::to_string(queries.size()) + " queries)", write);
 }
 
 Result<CalibrationReport> learning::calibrate_from_outcomes(const std::filesystem::path& index_dir,
@@ -200,7 +205,6 @@ Result<CalibrationReport> learning::calibrate_from_outcomes(const std::filesyste
   auto index = Index::open(index_dir);
   if (!index.ok()) return index.status();
   std::vector<search::TrainingExample> examples;
-  bool all_scored = true;
   AnswerOptions options;
   options.alternatives = 1;
   for (const auto& o : outcomes) {
@@ -213,13 +217,7 @@ Result<CalibrationReport> learning::calibrate_from_outcomes(const std::filesyste
     // Answered well: the article is right. Turned down or followed by a ticket: answering with
     // that article was wrong and handing over was right; about another article it says nothing.
     if (!o.good && !same) continue;
-    search::TrainingExample e;
-    e.features = a->explanation.features;
-    e.in_scope = o.good;
-    e.top_is_right = o.good && same;
-    e.model_scored = a->has_model_score;
-    all_scored = all_scored && e.model_scored;
-    examples.push_back(std::move(e));
+    examples.push_back(labelled(a.value(), o.good, o.good && same));
   }
   if (used) *used = examples.size();
   if (examples.size() < std::max<std::size_t>(1, min_outcomes))
@@ -238,8 +236,8 @@ Result<CalibrationReport> learning::calibrate_from_outcomes(const std::filesyste
                       " usable outcomes are right answers and " + std::to_string(wrong) +
                       " wrong ones; calibrating needs both (at least 5 and 5 % of each): record tickets "
                       "after answers and `accepted: false`, or wait for more traffic");
-  return fit_and_store(index_dir, examples, all_scored,
-                       name + " (" + std::to_string(examples.size()) + " answer outcomes)", write);
+  return fit_and_store(index_dir, examples, name + " (" + std::to_string(examples.size()) + " answer outcomes)",
+                       write);
 }
 
 }  // namespace helpmark
