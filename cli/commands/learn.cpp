@@ -53,24 +53,19 @@ Status complete_options(LearnCommand& cmd, const Index& index) {
   return Status::Ok();
 }
 
-Result<tracking::EventStore> open_store(const LearnCommand& cmd, std::string& path) {
-  path = cmd.store.empty() ? default_store_path(cmd.index) : cmd.store;
-  tracking::StoreOptions options;
-  options.read_only = true;
-  options.create = false;
-  return tracking::EventStore::open(path, options);
-}
-
 // Mines the store against the index: what suggest prints and apply stores.
 Result<learning::Proposals> propose(LearnCommand& cmd) {
   auto index = Index::open(cmd.index);
   if (!index.ok()) return index.status();
   if (Status s = complete_options(cmd, index.value()); !s.ok()) return s;
-  std::string store_path;
-  auto patterns = scrub_patterns_for(cmd.privacy, cmd.store.empty() ? default_store_path(cmd.index) : cmd.store);
+  const std::string store_path = cmd.store.empty() ? default_store_path(cmd.index) : cmd.store;
+  auto patterns = scrub_patterns_for(cmd.privacy, store_path);
   if (!patterns.ok()) return patterns.status();
   cmd.options.scrub_patterns = std::move(patterns).value();
-  auto store = open_store(cmd, store_path);
+  tracking::StoreOptions options;
+  options.read_only = true;
+  options.create = false;
+  auto store = tracking::EventStore::open(store_path, options);
   if (!store.ok()) return store.status();
   return learning::suggest(store.value(), index.value(), cmd.options);
 }

@@ -268,11 +268,12 @@ Proposals Miner::finish(const ArticleFinder& find, const tracking::Scrubber& scr
   // Keys of each article's title and questions: a learned question must add something.
   std::unordered_map<std::string, std::unordered_set<std::string>> known_keys;
 
-  std::vector<std::pair<std::string, std::string>> order;  // deterministic output
-  for (const auto& [k, q] : queries_) order.emplace_back(k, "");
-  std::sort(order.begin(), order.end());
-  for (const auto& [k, unused] : order) {
-    const QueryTally& q = queries_[k];
+  std::vector<const std::pair<const std::string, QueryTally>*> order;  // deterministic output
+  for (const auto& entry : queries_) order.push_back(&entry);
+  std::sort(order.begin(), order.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto* entry : order) {
+    const std::string& k = entry->first;
+    const QueryTally& q = entry->second;
     const std::string key = k.substr(k.find('\x1f') + 1);
     for (const auto& [id, t] : q.articles) {
       if (t.good_sessions == 0) continue;
