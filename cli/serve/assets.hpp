@@ -10,6 +10,7 @@ struct Asset {
   std::string_view path;          ///< URL path, e.g. "/app.js".
   std::string_view content_type;
   std::string_view body;
+  std::string_view etag;          ///< W/"<SHA-256 prefix of body>", computed at configure time.
 };
 
 /// The asset served at `path` ("/" is index.html), or nullptr.

@@ -383,6 +383,9 @@ TEST_CASE("a rebuilt index is served without a restart") {
   auto c = server.client();
   const std::string path = target("/v1/search", {{"q", "zeppelin"}});
   CHECK(get_json(c, path).second["total"] == 0);
+  auto before = c.Get(path.c_str());
+  REQUIRE(before);
+  const std::string old_etag = before->get_header_value("ETag");
 
   hmtest::write_file(dir / "articles/en/payments/zeppelin-delivery.md",
                      "---\ntitle: Zeppelin <delivery>\njourney: payments\nlocale: en\n---\n\n"
@@ -398,6 +401,11 @@ TEST_CASE("a rebuilt index is served without a restart") {
   CHECK(body["total"] == 1);
   REQUIRE(body["hits"].size() == 1);
   CHECK(body["hits"][0]["id"] == "zeppelin-delivery");
+  // The ETag follows the index revision: the copy a client kept is no longer current.
+  auto revalidated = c.Get(path.c_str(), {{"If-None-Match", old_etag}});
+  REQUIRE(revalidated);
+  CHECK(revalidated->status == 200);
+  CHECK(revalidated->get_header_value("ETag") != old_etag);
   CHECK(get_json(c, "/v1/articles/zeppelin-delivery").first == 200);
   // Rendered safely: front matter escaped, raw HTML and javascript: links dropped.
   auto html = c.Get("/v1/articles/zeppelin-delivery?format=html");
@@ -439,6 +447,7 @@ TEST_CASE("the demo page CORS and a clean stop on SIGTERM") {
   auto allowed = c.Get("/v1/search?q=refund", {{"Origin", "https://help.example.com"}});
   REQUIRE(allowed);
   CHECK(allowed->get_header_value("Access-Control-Allow-Origin") == "https://help.example.com");
+  CHECK(allowed->get_header_value("Access-Control-Expose-Headers") == "ETag");
   auto other = c.Get("/v1/search?q=refund", {{"Origin", "https://evil.example.com"}});
   REQUIRE(other);
   CHECK_FALSE(other->has_header("Access-Control-Allow-Origin"));
@@ -447,6 +456,7 @@ TEST_CASE("the demo page CORS and a clean stop on SIGTERM") {
   REQUIRE(preflight);
   CHECK(preflight->status == 204);
   CHECK(contains(preflight->get_header_value("Access-Control-Allow-Methods"), "POST"));
+  CHECK(contains(preflight->get_header_value("Access-Control-Allow-Headers"), "If-None-Match"));
 
   CHECK(server.stop() == 0);
 }
