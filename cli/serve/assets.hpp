@@ -1,5 +1,6 @@
-// The demo help center's files (cli/serve/static/), compiled into the binary at configure time
-// (cli/CMakeLists.txt generates serve_assets.cpp), so `helpmark serve` needs no files beside it.
+// The demo help center's files (cli/serve/static/) and the OpenAPI document
+// (cli/serve/openapi.json), compiled into the binary at configure time (cli/CMakeLists.txt
+// generates serve_assets.cpp), so `helpmark serve` needs no files beside it.
 #pragma once
 
 #include <string_view>

@@ -1,6 +1,6 @@
 // Every route `helpmark serve` answers, in one table: the server registers its handlers from it,
-// answers 405 with `Allow` from it and labels metrics from it. Header-only so the tests can read
-// it.
+// answers 405 with `Allow` from it, labels metrics from it, and the tests check it against the
+// OpenAPI document (openapi.json) in both directions. Header-only so the tests can read it.
 #pragma once
 
 #include <optional>
@@ -21,6 +21,7 @@ inline constexpr Route kRoutes[] = {
     {"GET", "/v1/suggest", true},
     {"GET", "/v1/articles/{id}", true},
     {"POST", "/v1/events", true},
+    {"GET", "/v1/openapi.json", true},
     {"GET", "/healthz", true},
     {"GET", "/metrics", true},
     {"GET", "/", false},

@@ -1,10 +1,12 @@
-// `helpmark serve`'s HTTP hygiene (issue 17, section 3), against the real binary: ETags and
+// `helpmark serve`'s HTTP hygiene (issue 17, section 3), against the real binary: the OpenAPI
+// document checked against real responses and against the server's route table, ETags and
 // 304s, 405 with Allow, 415 for forms, 400 for unknown locales and a blank question, the
 // article pages answers link to, and a taken port.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <map>
 #include <set>
 
 #include "cli/serve_util.hpp"
@@ -23,9 +25,156 @@ namespace serve = helpmark::cli::serve;
 
 namespace {
 
+/// Checks JSON values against the JSON Schema subset the OpenAPI document uses: $ref, anyOf,
+/// type (one or a list), enum, required, properties, additionalProperties (false or a schema),
+/// items, minimum and maximum.
+class SchemaChecker {
+ public:
+  explicit SchemaChecker(const json& document) : document_(document) {}
+
+  /// What does not fit, one line each, prefixed with where ("/hits/0/score"); empty when it fits.
+  std::vector<std::string> problems(const json& value, const json& schema, const std::string& where = "") const {
+    std::vector<std::string> out;
+    check(value, resolve(schema), where, out);
+    return out;
+  }
+
+  /// The object a "#/a/b" reference names; any other schema as it is.
+  const json& resolve(const json& schema) const {
+    if (!schema.is_object() || !schema.contains("$ref")) return schema;
+    const std::string ref = schema["$ref"].get<std::string>();
+    REQUIRE(ref.rfind("#/", 0) == 0);
+    return resolve(document_.at(json::json_pointer(ref.substr(1))));
+  }
+
+ private:
+  static bool has_type(const json& value, const std::string& type) {
+    if (type == "object") return value.is_object();
+    if (type == "array") return value.is_array();
+    if (type == "string") return value.is_string();
+    if (type == "integer") return value.is_number_integer();
+    if (type == "number") return value.is_number();
+    if (type == "boolean") return value.is_boolean();
+    if (type == "null") return value.is_null();
+    FAIL("the document uses an unknown type: " << type);
+    return false;
+  }
+
+  void check(const json& value, const json& schema, const std::string& where, std::vector<std::string>& out) const {
+    if (schema.contains("anyOf")) {
+      for (const json& option : schema["anyOf"])
+        if (problems(value, option, where).empty()) return;
+      out.push_back(where + ": fits none of anyOf");
+      return;
+    }
+    if (schema.contains("type")) {
+      const json types = schema["type"].is_array() ? schema["type"] : json::array({schema["type"]});
+      bool fits = false;
+      for (const json& t : types) fits = fits || has_type(value, t.get<std::string>());
+      if (!fits) return out.push_back(where + ": " + value.dump() + " is not " + types.dump());
+    }
+    if (schema.contains("enum") && std::find(schema["enum"].begin(), schema["enum"].end(), value) == schema["enum"].end())
+      out.push_back(where + ": " + value.dump() + " is not one of " + schema["enum"].dump());
+    if (value.is_number() && schema.contains("minimum") && value.get<double>() < schema["minimum"].get<double>())
+      out.push_back(where + ": below the minimum");
+    if (value.is_number() && schema.contains("maximum") && value.get<double>() > schema["maximum"].get<double>())
+      out.push_back(where + ": over the maximum");
+    if (value.is_array() && schema.contains("items"))
+      for (std::size_t i = 0; i < value.size(); ++i) check(value[i], resolve(schema["items"]), where + "/" + std::to_string(i), out);
+    if (!value.is_object()) return;
+    for (const json& name : schema.value("required", json::array()))
+      if (!value.contains(name.get<std::string>())) out.push_back(where + ": missing required '" + name.get<std::string>() + "'");
+    const json properties = schema.value("properties", json::object());
+    for (const auto& [name, item] : value.items()) {
+      const std::string at = where + "/" + name;
+      if (properties.contains(name)) check(item, resolve(properties[name]), at, out);
+      else if (schema.contains("additionalProperties") && schema["additionalProperties"] == false)
+        out.push_back(at + ": not in the schema's properties");
+      else if (schema.contains("additionalProperties") && schema["additionalProperties"].is_object())
+        check(item, resolve(schema["additionalProperties"]), at, out);
+    }
+  }
+
+  const json& document_;
+};
+
+/// One request of the examples the document is checked with.
+struct Example {
+  std::string method;  ///< "GET" or "POST"
+  std::string target;  ///< Path and query, encoded.
+  httplib::Headers headers = {};
+  std::string body = {};
+  std::string content_type = {};
+};
+
+const std::string kKey = "api-test-key";
 const std::string kGoodEvent =
     R"({"type":"search","ts":"2026-11-01T10:00:00Z","session":"s1","id":"a1","locale":"en","query":"refund","total":1})"
     "\n";
+
+/// Requests for every operation, good and bad: each documented status of each operation must
+/// come up at least once (If-None-Match: * asks for a 304 of whatever exists).
+std::vector<Example> examples() {
+  const httplib::Headers any{{"If-None-Match", "*"}};
+  const httplib::Headers auth{{"Authorization", "Bearer " + kKey}};
+  return {
+      {"GET", target("/v1/search", {{"q", "refund"}})},
+      {"GET", target("/v1/search", {{"q", "refnud"}, {"facet", "journey"}, {"facet", "locale"}})},
+      {"GET", target("/v1/search", {{"q", ""}, {"locale", "es"}, {"limit", "2"}, {"offset", "1"}})},
+      {"GET", target("/v1/search", {{"q", "zzzzqqq"}})},
+      {"GET", target("/v1/search", {{"q", "refund"}}), any},
+      {"GET", target("/v1/search", {{"q", "refund"}, {"locale", "xx"}})},
+      {"GET", target("/v1/search", {{"q", "refund"}, {"limit", "5000"}})},
+      {"GET", target("/v1/answer", {{"q", "when will i get my money back"}})},
+      {"GET", target("/v1/answer", {{"q", "qwertyuiop zzz"}})},
+      {"GET", target("/v1/answer", {{"q", "refund"}}), any},
+      {"GET", "/v1/answer"},
+      {"GET", target("/v1/answer", {{"q", "refund"}, {"locale", "de"}})},
+      {"GET", target("/v1/suggest", {{"q", "refu"}})},
+      {"GET", target("/v1/suggest", {{"q", "refu"}}), any},
+      {"GET", target("/v1/suggest", {{"q", "refu"}, {"limit", "0"}})},
+      {"GET", "/v1/articles/refund-timing"},
+      {"GET", "/v1/articles/refund-timing?format=html"},
+      {"GET", "/v1/articles/refund-timing", any},
+      {"GET", "/v1/articles/refund-timing?format=pdf"},
+      {"GET", "/v1/articles/no-such-article"},
+      {"POST", "/v1/events", auth, kGoodEvent, "application/x-ndjson"},
+      {"POST", "/v1/events", auth, R"([{"type":"ticket","ts":"2026-11-01T11:05:00Z","session":"s2"}])", "application/json"},
+      {"POST", "/v1/events", auth, "{\"type\":\"searhc\"}\n", "application/x-ndjson"},
+      {"POST", "/v1/events", auth, "[{\"type\": ", "application/json"},
+      {"POST", "/v1/events", {}, kGoodEvent, "application/x-ndjson"},
+      {"POST", "/v1/events", auth, std::string(5000, ' ') + kGoodEvent, "application/x-ndjson"},
+      {"POST", "/v1/events", auth, "type=search&session=s1", "application/x-www-form-urlencoded"},
+      {"GET", "/v1/openapi.json"},
+      {"GET", "/v1/openapi.json", any},
+      {"GET", "/healthz"},
+      {"GET", "/healthz?verbose=1"},
+      {"GET", "/metrics"},
+      {"GET", "/metrics?name=x"},
+      {"GET", "/"},
+      {"GET", "/", any},
+      {"GET", "/app.js"},
+      {"GET", "/app.js", any},
+      {"GET", "/style.css"},
+      {"GET", "/style.css", any},
+      {"GET", "/articles/refund-timing"},
+      {"GET", "/articles/refund-timing", any},
+      {"GET", "/articles/no-such-article"},
+      {"GET", "/favicon.ico"},
+  };
+}
+
+/// The document's path template that `path` fits.
+std::string template_of(const json& document, const std::string& path) {
+  for (const auto& [path_template, item] : document["paths"].items())
+    if (serve::path_matches(path_template, path)) return path_template;
+  return "";
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
 
 /// The methods a request to `path` may not use, for the 405 checks.
 const std::vector<std::string> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE"};
@@ -78,6 +227,98 @@ RunResult serve_on(const hmtest::CliKb& kb, const std::string& listen) {
 }  // namespace
 
 TEST_SUITE("cli/serve") {
+
+TEST_CASE("serve publishes an OpenAPI document that its responses and routes match") {
+  hmtest::CliKb kb;
+  ServeProcess server(kb.index(), kb.dir() / "events.sqlite", {"--api-key", kKey, "--max-body", "4096"});
+  auto c = server.client();
+
+  auto published = c.Get("/v1/openapi.json");
+  REQUIRE(published);
+  REQUIRE(published->status == 200);
+  CHECK(published->get_header_value("Content-Type") == "application/json");
+  const json document = parse(published->body);
+  CHECK(document["openapi"] == "3.1.0");
+  CHECK(published->body == hmtest::read_file(hmtest::kSourceDir / "cli/serve/openapi.json"));
+  const SchemaChecker checker(document);
+
+  SUBCASE("every route the server registers is documented and every documented operation is a route") {
+    std::set<std::string> routes, documented;
+    for (const serve::Route& r : serve::kRoutes) routes.insert(lower(std::string(r.method)) + " " + std::string(r.path));
+    for (const auto& [path, item] : document["paths"].items())
+      for (const auto& [method, operation] : item.items()) documented.insert(method + " " + path);
+    CHECK(routes == documented);
+  }
+
+  SUBCASE("each response has a documented status and fits its schema") {
+    std::map<std::string, std::set<std::string>> seen;  // "get /v1/search" -> statuses
+    for (const Example& e : examples()) {
+      auto res = send(c, e.method, e.target, e.headers, e.body, e.content_type);
+      INFO(e.method << " " << e.target);
+      REQUIRE(res);
+      const std::string path = e.target.substr(0, e.target.find('?'));
+      const std::string path_template = template_of(document, path);
+      REQUIRE_FALSE(path_template.empty());
+      const std::string operation = lower(e.method) + " " + path_template;
+      const json& responses = document["paths"][path_template][lower(e.method)]["responses"];
+      const std::string status = std::to_string(res->status);
+      INFO("status " << status << ", body " << res->body.substr(0, 400));
+      REQUIRE(responses.contains(status));
+      seen[operation].insert(status);
+      const json& documented = checker.resolve(responses[status]);
+      if (!documented.contains("content")) {
+        CHECK(res->body.empty());
+        continue;
+      }
+      const std::string type = res->get_header_value("Content-Type");
+      const std::string media = type.substr(0, type.find(';'));
+      REQUIRE(documented["content"].contains(media));
+      if (media != "application/json") continue;
+      const auto problems = checker.problems(parse(res->body), documented["content"][media]["schema"]);
+      std::string listed;
+      for (const auto& p : problems) listed += p + "\n";
+      INFO(listed);
+      CHECK(problems.empty());
+    }
+    // The examples reach every documented status: the document names no status the server
+    // cannot give.
+    for (const auto& [path, item] : document["paths"].items())
+      for (const auto& [method, operation] : item.items())
+        for (const auto& [status, response] : operation["responses"].items()) {
+          INFO(method << " " << path << " " << status);
+          CHECK(seen[method + " " + path].count(status) == 1);
+        }
+  }
+
+  SUBCASE("the documented query parameters are the ones the server accepts") {
+    // An unknown parameter is a 400 that lists the accepted ones, or says there are none.
+    for (const serve::Route& route : serve::kRoutes) {
+      if (!route.api || route.method != "GET") continue;
+      const std::string path(route.path);
+      std::set<std::string> documented;
+      for (const json& p : document["paths"][path]["get"].value("parameters", json::array()))
+        if (checker.resolve(p)["in"] == "query") documented.insert(checker.resolve(p)["name"].get<std::string>());
+      const std::string concrete = path == "/v1/articles/{id}" ? "/v1/articles/refund-timing" : path;
+      auto res = c.Get((concrete + "?zz_unknown=1").c_str());
+      REQUIRE(res);
+      INFO(path << " -> " << res->status << " " << res->body);
+      if (path == "/v1/openapi.json") {  // a file: queries do not change it
+        CHECK(documented.empty());
+        continue;
+      }
+      REQUIRE(res->status == 400);
+      const std::string message = parse(res->body)["error"]["message"].get<std::string>();
+      std::set<std::string> accepted;
+      if (const std::size_t list = message.find("expected one of: "); list != std::string::npos) {
+        std::istringstream names(message.substr(list + 17));
+        for (std::string name; std::getline(names, name, ',');) accepted.insert(name.substr(name.find_first_not_of(' ')));
+      } else {
+        CHECK(contains(message, "takes no parameters"));
+      }
+      CHECK(accepted == documented);
+    }
+  }
+}
 
 TEST_CASE("serve gives ETags keyed on the index and the request and answers 304 on If-None-Match") {
   hmtest::CliKb kb;
@@ -151,7 +392,7 @@ TEST_CASE("serve gives ETags keyed on the index and the request and answers 304 
   }
   SUBCASE("the page and its files carry content-hash tags") {
     std::set<std::string> tags;
-    for (const char* path : {"/", "/app.js", "/style.css"}) {
+    for (const char* path : {"/", "/app.js", "/style.css", "/v1/openapi.json"}) {
       INFO(path);
       auto res = c.Get(path);
       REQUIRE(res);
@@ -169,7 +410,7 @@ TEST_CASE("serve gives ETags keyed on the index and the request and answers 304 
       CHECK(stale->status == 200);
       CHECK(stale->body == res->body);
     }
-    CHECK(tags.size() == 3);
+    CHECK(tags.size() == 4);
   }
 }
 
