@@ -127,4 +127,14 @@ std::string article_html(const Article& article) {
   return out;
 }
 
+std::string article_not_found_html(const std::string& id) {
+  const std::string named = id.empty() ? "this address" : "the id \u201c" + html_escape(id) + "\u201d";
+  return "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         "<title>Article not found</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n</head>\n<body>\n"
+         "<main class=\"article-page\">\n<h1>Article not found</h1>\n<p>No article has " +
+         named + ". It may have been renamed or removed.</p>\n<p><a href=\"/\">Search the help center</a></p>\n"
+         "</main>\n</body>\n</html>\n";
+}
+
 }  // namespace helpmark::cli::serve

@@ -1,4 +1,5 @@
-// An article as a standalone HTML page (GET /v1/articles/{id} with Accept: text/html).
+// An article as a standalone HTML page (GET /v1/articles/{id} with Accept: text/html), and the
+// page for an article that does not exist (GET /articles/{id}).
 #pragma once
 
 #include <string>
@@ -12,6 +13,10 @@ namespace helpmark::cli::serve {
 /// dropped. Internal links (`article:<id>`, relative `.md`) point at /v1/articles/<id>. Every
 /// front-matter text is HTML-escaped. Thread-safe.
 std::string article_html(const Article& article);
+
+/// The 404 page of /articles/{id}: says that no article has `id` and links to the search. The
+/// id comes from the request and is HTML-escaped.
+std::string article_not_found_html(const std::string& id);
 
 /// `text` with & < > " ' replaced by entities.
 std::string html_escape(const std::string& text);

@@ -33,8 +33,12 @@
 #include "requests.hpp"
 #include "serve/article_html.hpp"
 #include "serve/assets.hpp"
+#include "serve/bind_failure.hpp"
+#include "serve/etag.hpp"
+#include "serve/index_locales.hpp"
 #include "serve/metrics.hpp"
 #include "serve/params.hpp"
+#include "serve/routes.hpp"
 #include "serve/worker_pool.hpp"
 
 namespace helpmark::cli::serve {
@@ -50,6 +54,10 @@ constexpr std::size_t kMaxEventsPerRequest = 10000;
 constexpr std::size_t kMaxArticleIdBytes = 200;
 /// Offsets past this are refused: no help center pages that deep, and it bounds the work.
 constexpr std::size_t kMaxOffset = 100000;
+/// The help-center page and its files: only their own script and style.
+constexpr const char* kPageCsp =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 std::string error_body(std::string_view code, std::string_view message) {
   nlohmann::ordered_json out = {{"error", {{"code", code}, {"message", message}}}};
@@ -87,12 +95,34 @@ void send_json(Response& res, const std::string& body) {
   res.set_content(body + "\n", kJson);
 }
 
+/// The metrics label of a request: its API route, "static" for the page and its files, "other".
 std::string endpoint_of(const std::string& path) {
-  for (const char* known : {"/v1/search", "/v1/answer", "/v1/suggest", "/v1/events", "/healthz", "/metrics"})
-    if (path == known) return known;
-  if (path.rfind("/v1/articles/", 0) == 0) return "/v1/articles/{id}";
-  if (find_asset(path) != nullptr) return "static";
+  for (const Route& r : kRoutes)
+    if (path_matches(r.path, path)) return r.api ? std::string(r.path) : "static";
   return "other";
+}
+
+/// The httplib pattern of a route template: "{name}" is one non-empty segment, the rest literal.
+std::string route_pattern(std::string_view path) {
+  std::string out;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '{') {
+      out += "([^/]+)";
+      i = path.find('}', i);
+    } else {
+      if (std::string_view(".+*?()[]|^$\\").find(path[i]) != std::string_view::npos) out += '\\';
+      out += path[i];
+    }
+  }
+  return out;
+}
+
+/// The article id of /v1/articles/{id} and /articles/{id}, or "" when no id can be it. Ids are
+/// looked up as index terms, never as file names; still refuse what no id can be.
+std::string article_id_of(const Request& req) {
+  std::string id = req.matches.size() > 1 ? std::string(req.matches[1]) : std::string();
+  if (id.size() > kMaxArticleIdBytes || !is_valid_utf8(id) || id == "." || id == "..") return {};
+  return id;
 }
 
 /// Watches the index's version file and reopens the index when it changed, at most once a
@@ -126,6 +156,12 @@ class IndexWatcher {
     commit_time_ = modification_time();
     ++generation_;
     std::cerr << "helpmark serve: index reopened (" << index_.size() << " articles)\n";
+  }
+
+  /// What identifies the index version being served (its version file, and a replica's stub).
+  std::string revision() const {
+    std::lock_guard lock(mu_);
+    return version_;
   }
 
   IndexGauges gauges() const {
@@ -217,9 +253,9 @@ class Server {
     host_ = host;
     if (port == 0) {
       port = http_.bind_to_any_port(host);
-      if (port < 0) return Status(ErrorCode::kIoError, "cannot listen on " + options_.listen);
+      if (port < 0) return Status(ErrorCode::kIoError, bind_failure_message(host, 0, options_.listen));
     } else if (!http_.bind_to_port(host, port)) {
-      return Status(ErrorCode::kIoError, "cannot listen on " + options_.listen + " (in use, or not an address of this machine)");
+      return Status(ErrorCode::kIoError, bind_failure_message(host, port, options_.listen));
     }
     // Listening again only changes the queue of connections not yet accepted: bursts of new
     // connections wait there instead of being refused.
@@ -236,7 +272,9 @@ class Server {
     const std::size_t threads = options_.threads;
     const std::size_t max_connections = std::max(options_.max_connections, threads);
     http_.new_task_queue = [threads, max_connections] { return new WorkerPool(threads, max_connections); };
-    // httplib listens with a backlog of 5; the socket is kept to raise it once bound.
+    // httplib listens with a backlog of 5; the socket is kept to raise it once bound. These
+    // options replace httplib's, which set SO_REUSEPORT: with it a second server binds the same
+    // port and the kernel splits connections between the two, so a taken port went unnoticed.
     http_.set_socket_options([this](int sock) {
       int yes = 1;
       ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
@@ -268,8 +306,17 @@ class Server {
     });
     // Every error response is JSON, including those httplib makes itself (404 for an unknown
     // path, 413 for a body over the limit, 414 for a long URI, 400 for a malformed request).
-    http_.set_error_handler(httplib::Server::HandlerWithResponse([](const Request&, Response& res) {
+    // httplib answers a known path asked with another method as an unknown path (404, or 400
+    // for a method it does not know): that is a 405 naming the methods the path takes.
+    http_.set_error_handler(httplib::Server::HandlerWithResponse([](const Request& req, Response& res) {
       if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+      if (auto route = route_of(req.path);
+          route && (res.status == 404 || res.status == 400) && !req.method.empty() && !method_allowed(*route, req.method)) {
+        res.set_header("Allow", allowed_methods(*route));
+        send_error(res, 405, "method not allowed",
+                   req.method + " is not allowed on " + std::string(*route) + "; use " + allowed_methods(*route));
+        return httplib::Server::HandlerResponse::Handled;
+      }
       switch (res.status) {
         case 404: send_error(res, 404, "not found", "no such endpoint; see README, \"helpmark serve\""); break;
         case 413: send_error(res, 413, "payload too large", "the request body is over the server's limit (--max-body)"); break;
@@ -282,19 +329,29 @@ class Server {
       send_error(res, 500, "internal error", "internal error");
     });
 
-    http_.Get("/v1/search", guard([this](const Request& req, Response& res) { search(req, res); }));
-    http_.Get("/v1/answer", guard([this](const Request& req, Response& res) { answer(req, res); }));
-    http_.Get("/v1/suggest", guard([this](const Request& req, Response& res) { suggest(req, res); }));
-    http_.Get(R"(/v1/articles/([^/]+))", guard([this](const Request& req, Response& res) { article(req, res); }));
-    http_.Post("/v1/events", guard([this](const Request& req, Response& res) { events(req, res); }));
-    http_.Get("/healthz", guard([this](const Request& req, Response& res) { health(req, res); }));
-    http_.Get("/metrics", guard([this](const Request& req, Response& res) { metrics(req, res); }));
-    http_.Get(R"(/|/app\.js|/style\.css)", guard([](const Request& req, Response& res) { static_file(req, res); }));
+    for (const Route& route : kRoutes) {
+      if (route.method == "GET") http_.Get(route_pattern(route.path), handler_of(route.path));
+      else http_.Post(route_pattern(route.path), handler_of(route.path));
+    }
+    http_.Options(R"(.*)", guard([this](const Request& req, Response& res) { preflight(req, res); }));
+  }
+
+  /// The handler of a route of kRoutes.
+  httplib::Server::Handler handler_of(std::string_view path) {
+    if (path == "/v1/search") return guard([this](const Request& req, Response& res) { search(req, res); });
+    if (path == "/v1/answer") return guard([this](const Request& req, Response& res) { answer(req, res); });
+    if (path == "/v1/suggest") return guard([this](const Request& req, Response& res) { suggest(req, res); });
+    if (path == "/v1/articles/{id}") return guard([this](const Request& req, Response& res) { article(req, res); });
+    if (path == "/v1/events") return guard([this](const Request& req, Response& res) { events(req, res); });
+    if (path == "/healthz") return guard([this](const Request& req, Response& res) { health(req, res); });
+    if (path == "/metrics") return guard([this](const Request& req, Response& res) { metrics(req, res); });
+    if (path == "/articles/{id}") return guard([this](const Request& req, Response& res) { article_page(req, res); });
     // Browsers ask for /favicon.ico on their own (the demo page names an inline icon, but
     // Chromium still asks on some loads, and article pages name none): no content, not a 404
     // that every browser console reports as an error.
-    http_.Get("/favicon.ico", [](const Request&, Response& res) { res.status = 204; });
-    http_.Options(R"(.*)", guard([this](const Request& req, Response& res) { preflight(req, res); }));
+    if (path == "/favicon.ico") return [](const Request&, Response& res) { res.status = 204; };
+    if (find_asset(path) != nullptr) return guard([](const Request& req, Response& res) { static_file(req, res); });
+    throw std::logic_error("no handler for the route " + std::string(path));
   }
 
   /// No exception leaves a handler: the client gets a 500 without details, the log gets why.
@@ -326,6 +383,7 @@ class Server {
     const std::string origin = req.get_header_value("Origin");
     if (!origin_allowed(origin)) return;
     res.set_header("Access-Control-Allow-Origin", origin);
+    res.set_header("Access-Control-Expose-Headers", "ETag");  // for clients that revalidate themselves
     res.set_header("Vary", "Origin");
   }
 
@@ -333,7 +391,7 @@ class Server {
     res.status = 204;
     if (res.has_header("Access-Control-Allow-Origin")) {
       res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-      res.set_header("Access-Control-Allow-Headers", "Content-Type, Authorization, X-API-Key");
+      res.set_header("Access-Control-Allow-Headers", "Content-Type, Authorization, X-API-Key, If-None-Match");
       res.set_header("Access-Control-Max-Age", "600");
     }
     (void)req;
@@ -359,10 +417,7 @@ class Server {
         return send_error(res, 400, "invalid argument",
                           "unknown facet '" + facet + "'; expected journey, subtopic, audience, locale, tags or status");
     }
-    watcher_.maybe_reopen();
-    auto body = search_json(index_, args);
-    if (!body.ok()) return send_status(res, body.status());
-    send_json(res, body.value());
+    send_cached_json(req, res, args.locale, [&] { return search_json(index_, args); });
   }
 
   void answer(const Request& req, Response& res) {
@@ -374,10 +429,10 @@ class Server {
                      p.size("alternatives", 0, kMaxAlternatives, args.alternatives)}) {
       if (!s.ok()) return send_status(res, s);
     }
-    watcher_.maybe_reopen();
-    auto body = answer_json(index_, args);
-    if (!body.ok()) return send_status(res, body.status());
-    send_json(res, body.value());
+    if (args.question.find_first_not_of(" \t\r\n") == std::string::npos)
+      return send_error(res, 400, "invalid argument",
+                        "parameter 'q' is required: the customer's question, e.g. /v1/answer?q=where+is+my+refund");
+    send_cached_json(req, res, args.locale, [&] { return answer_json(index_, args); });
   }
 
   void suggest(const Request& req, Response& res) {
@@ -387,9 +442,22 @@ class Server {
                      p.size("limit", 1, kMaxSuggestLimit, args.limit)}) {
       if (!s.ok()) return send_status(res, s);
     }
+    send_cached_json(req, res, args.locale, [&] { return suggest_json(index_, args); });
+  }
+
+  /// Answers a request whose parameters are valid: 400 for a locale the index does not have,
+  /// 304 when the client's copy is current (before anything is computed), else `compute()`'s
+  /// JSON with an ETag keyed on the index revision and the request.
+  template <typename Compute>
+  void send_cached_json(const Request& req, Response& res, const std::string& locale, Compute compute) {
     watcher_.maybe_reopen();
-    auto body = suggest_json(index_, args);
+    const std::string revision = watcher_.revision();
+    if (Status s = locales_.check(index_, revision, locale); !s.ok()) return send_status(res, s);
+    const std::string etag = api_etag(revision, req);
+    if (answer_if_unchanged(req, res, etag)) return;
+    auto body = compute();
     if (!body.ok()) return send_status(res, body.status());
+    set_validators(res, etag);
     send_json(res, body.value());
   }
 
@@ -402,18 +470,22 @@ class Server {
       if (!s.ok()) return send_status(res, s);
     if (!format.empty() && format != "json" && format != "html")
       return send_error(res, 400, "invalid argument", "parameter 'format' must be json or html");
-    if (format.empty())
+    if (format.empty()) {
+      res.set_header("Vary", "Accept");  // the format was negotiated
       format = req.get_header_value("Accept").find("text/html") != std::string::npos ? "html" : "json";
-    const std::string id = req.matches.size() > 1 ? std::string(req.matches[1]) : std::string();
-    // Ids are looked up as index terms, never as file names; still refuse what no id can be.
-    if (id.empty() || id.size() > kMaxArticleIdBytes || !is_valid_utf8(id) || id == "." || id == "..")
-      return send_error(res, 404, "not found", "no such article");
+    }
+    const std::string id = article_id_of(req);
+    if (id.empty()) return send_error(res, 404, "not found", "no such article");
     watcher_.maybe_reopen();
+    const std::string etag = api_etag(watcher_.revision(), req, format);
+    // Looked up first (one document read): "If-None-Match: *" is a 304 only when it exists.
     auto a = index_.get(id);
     if (!a.ok()) {
       if (a.status().code() == ErrorCode::kNotFound) return send_error(res, 404, "not found", "no article with this id");
       return send_status(res, a.status());
     }
+    if (answer_if_unchanged(req, res, etag)) return;
+    set_validators(res, etag);
     if (format == "html") {
       res.status = 200;
       res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' https: data:");
@@ -439,12 +511,14 @@ class Server {
       return send_error(res, 401, "unauthorized",
                         "posting events needs the server's API key: header 'Authorization: Bearer KEY' or 'X-API-Key: KEY'");
     }
-    if (!req.params.empty()) return send_error(res, 400, "invalid argument", "POST /v1/events takes no parameters");
+    // The media type first: httplib reads a form-encoded body into the parameters, and a form
+    // must be told that forms are not accepted, not that there are parameters.
     const std::string type = req.get_header_value("Content-Type");
     const std::string media = type.substr(0, type.find(';'));
     if (media != "application/json" && media != "application/x-ndjson" && media != "application/jsonl")
       return send_error(res, 415, "unsupported media type",
                         "send events as application/json (an array) or application/x-ndjson (one object a line)");
+    if (!req.params.empty()) return send_error(res, 400, "invalid argument", "POST /v1/events takes no parameters");
     if (!is_valid_utf8(req.body)) return send_error(res, 400, "invalid input", "the body is not valid UTF-8");
 
     // The body: a JSON array of event objects, or JSONL (one object a line, as `track import`).
@@ -547,18 +621,38 @@ class Server {
   static void static_file(const Request& req, Response& res) {
     const Asset* asset = find_asset(req.path);
     if (asset == nullptr) return send_error(res, 404, "not found", "no such file");
+    send_asset(req, res, *asset);
+  }
+
+  /// GET /articles/{id}, the URL /v1/answer links to: the help-center page (its script shows
+  /// the article named by the path) when the article exists, a 404 page otherwise.
+  void article_page(const Request& req, Response& res) {
+    const std::string id = article_id_of(req);
+    if (!id.empty()) {
+      watcher_.maybe_reopen();
+      auto a = index_.get(id);
+      if (a.ok()) return send_asset(req, res, *find_asset("/"));
+      if (a.status().code() != ErrorCode::kNotFound) return send_status(res, a.status());
+    }
+    res.status = 404;
+    res.set_header("Content-Security-Policy", kPageCsp);
+    res.set_content(article_not_found_html(id), "text/html; charset=utf-8");
+  }
+
+  /// An embedded file, revalidated by its content hash.
+  static void send_asset(const Request& req, Response& res, const Asset& asset) {
+    res.set_header("Content-Security-Policy", kPageCsp);
+    if (answer_if_unchanged(req, res, asset.etag)) return;
+    set_validators(res, asset.etag);
     res.status = 200;
-    res.set_header("Content-Security-Policy",
-                   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                   "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
-    res.set_header("Cache-Control", "no-cache");
-    res.set_content(asset->body.data(), asset->body.size(), std::string(asset->content_type));
+    res.set_content(asset.body.data(), asset.body.size(), std::string(asset.content_type));
   }
 
   ServeOptions options_;
   Index index_;
   tracking::EventStore store_;
   IndexWatcher watcher_;
+  IndexLocales locales_;
   Metrics metrics_;
   RequestGate gate_{options_.active_requests};
   httplib::Server http_;
