@@ -57,7 +57,7 @@ struct RecordCommand {
   StoreFlags store;
   EventType type = EventType::kSearch;
   std::string id, ts, session, locale, audience, journey;
-  std::string query, article, search_id, source, reason, question;
+  std::string query, article, search_id, source, reason, reason_code, question;
   std::vector<std::string> results, filters;
   std::int64_t total = -1;
   int position = 0;
@@ -97,6 +97,7 @@ int run_record(const RecordCommand& cmd) {
   e.position = cmd.position;
   e.source = cmd.source;
   e.reason = cmd.reason;
+  e.reason_code = cmd.reason_code;
   e.question = cmd.question;
   if (cmd.confidence >= 0) e.confidence = cmd.confidence;
   auto helpful = yes_no("--helpful", cmd.helpful);
@@ -168,6 +169,10 @@ void add_record_subcommand(CLI::App* track, int& exit_code, EventType type, cons
       sub->add_option("--article", cmd->article, "The article id")->required();
       sub->add_option("--helpful", cmd->helpful, "Was it helpful: yes or no")->required();
       sub->add_option("--reason", cmd->reason, "Optional free text (personal data is scrubbed)");
+      sub->add_option("--reason-code", cmd->reason_code,
+                      "Why it did not help (with --helpful no): not-my-question, unclear, outdated, "
+                      "did-not-work or other")
+          ->check(CLI::IsMember(tracking::feedback_reasons()));
       break;
     case EventType::kBotAnswer:
       sub->add_option("question", cmd->question, "What the customer asked (personal data is scrubbed)")->required();

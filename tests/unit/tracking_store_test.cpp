@@ -137,7 +137,7 @@ TEST_SUITE("tracking/store") {
     }
     SUBCASE("opening for writing migrates") {
       auto store = hmtest::open_store(path);
-      CHECK(store.info()->schema_version == 2);
+      CHECK(store.info()->schema_version == EventStore::kSchemaVersion);
       auto lines = hmtest::export_lines(store);
       REQUIRE(lines.size() == 1);
       CHECK(lines[0] == R"({"type":"search","id":"old-1","ts":"2026-11-01T10:00:00Z","session":"s1","locale":"en","query":"refund","total":1,"results":["refund-timing"]})");

@@ -486,7 +486,8 @@ HM_EXTERN void hm_event_free(hm_event *ev);
 /**
  * Sets a text field: "id" (idempotency key), "ts" (ISO 8601, default: the time of recording),
  * "session", "locale", "audience", "journey", "query", "search_id", "article", "source",
- * "reason" or "question". NULL clears the field.
+ * "reason", "reason_code" (feedback with helpful = no: not-my-question, unclear, outdated,
+ * did-not-work or other) or "question". NULL clears the field.
  * @return HM_EINVALID for an unknown field, a field that is not text, or invalid UTF-8.
  */
 HM_EXTERN int hm_event_set(hm_event *ev, const char *field, const char *value);

@@ -80,9 +80,11 @@ struct Event {
   // view
   std::string source;  ///< How it was opened: "search", "link", "bot" or "other" (default).
 
-  // feedback
+  // feedback: one vote per article and session; a later vote replaces the earlier one.
   std::optional<bool> helpful;
   std::string reason;  ///< Optional free text. Scrubbed.
+  /// Optional, with helpful = false only: why it did not help, one of feedback_reasons().
+  std::string reason_code;
 
   // bot_answer
   std::string question;  ///< What the customer asked the bot. Scrubbed.
@@ -90,6 +92,11 @@ struct Event {
   std::optional<bool> escalated;     ///< The bot handed over to a human.
   std::optional<bool> accepted;      ///< The customer accepted the answer.
 };
+
+/// The reason codes a "not helpful" vote may carry: "not-my-question", "unclear", "outdated",
+/// "did-not-work", "other". A fixed list, so the report can count and label them and no free
+/// text hides in a code.
+const std::vector<std::string>& feedback_reasons();
 
 /// Parses one JSONL line (a JSON object) into an event. Errors name the field and say what is
 /// expected; unknown fields are errors (a misspelt optional field would otherwise be lost).
@@ -237,7 +244,7 @@ struct SessionEvents {
 class EventStore {
  public:
   /// The schema version this build reads and writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   /// Opens (and with options.create, creates) the store at `path`, migrating an older schema
   /// forward. kNotFound when missing and not to be created, kCorrupt when the file is not a
@@ -381,6 +388,8 @@ struct ArticleMetrics {
   std::size_t click_position_sum = 0;
   std::size_t helpful_yes = 0;
   std::size_t helpful_no = 0;
+  /// Of the "not helpful" votes, how many gave each reason code (see feedback_reasons()).
+  std::map<std::string, std::size_t> unhelpful_reasons;
   std::size_t bot_answers = 0;
   std::size_t bot_accepted = 0;
   std::size_t bot_escalated = 0;

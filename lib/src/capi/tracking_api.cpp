@@ -73,6 +73,7 @@ std::string* text_field(tracking::Event& e, std::string_view field) {
   if (field == "article") return &e.article;
   if (field == "source") return &e.source;
   if (field == "reason") return &e.reason;
+  if (field == "reason_code") return &e.reason_code;
   if (field == "question") return &e.question;
   return nullptr;
 }
@@ -187,7 +188,7 @@ HM_EXTERN int hm_event_set(hm_event* ev, const char* field, const char* value) {
     if (slot == nullptr)
       return unknown_field(fn, field,
                            "text fields: id, ts, session, locale, audience, journey, query, search_id, article, "
-                           "source, reason, question");
+                           "source, reason, reason_code, question");
     if (value == nullptr) {
       slot->clear();
       return HM_OK;

@@ -1,5 +1,6 @@
 #include "tracking/event.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -114,6 +115,11 @@ const char* const kViewSources[] = {"search", "link", "bot", "other"};
 
 const char* event_type_name(EventType type) { return kTypeNames[static_cast<int>(type)]; }
 
+const std::vector<std::string>& feedback_reasons() {
+  static const std::vector<std::string> codes = {"not-my-question", "unclear", "outdated", "did-not-work", "other"};
+  return codes;
+}
+
 std::optional<EventType> parse_event_type(std::string_view name) {
   for (int i = 0; i < 6; ++i)
     if (name == kTypeNames[i]) return static_cast<EventType>(i);
@@ -221,6 +227,7 @@ ordered_json to_ordered_json(const Event& e, bool with_id) {
   if (!e.source.empty()) j["source"] = e.source;
   if (e.helpful) j["helpful"] = *e.helpful;
   if (!e.reason.empty()) j["reason"] = e.reason;
+  if (!e.reason_code.empty()) j["reason_code"] = e.reason_code;
   if (!e.question.empty()) j["question"] = e.question;
   if (e.confidence) j["confidence"] = *e.confidence;
   if (e.escalated) j["escalated"] = *e.escalated;
@@ -303,6 +310,7 @@ Result<Event> event_from_json(std::string_view text) {
     else if (key == "article") s = string_field(e.article);
     else if (key == "source") s = string_field(e.source);
     else if (key == "reason") s = string_field(e.reason);
+    else if (key == "reason_code") s = string_field(e.reason_code);
     else if (key == "question") s = string_field(e.question);
     else if (key == "helpful") s = bool_field(e.helpful);
     else if (key == "escalated") s = bool_field(e.escalated);
@@ -425,6 +433,7 @@ Result<StoredEvent> normalize(const Event& in, const Scrubber& scrubber) {
                    not_for(!view && !e.source.empty(), "source"),
                    not_for(!feedback && e.helpful.has_value(), "helpful"),
                    not_for(!feedback && !e.reason.empty(), "reason"),
+                   not_for(!feedback && !e.reason_code.empty(), "reason_code"),
                    not_for(!bot && !e.question.empty(), "question"),
                    not_for(!bot && e.confidence.has_value(), "confidence"),
                    not_for(!bot && e.escalated.has_value(), "escalated"),
@@ -512,6 +521,14 @@ Result<StoredEvent> normalize(const Event& in, const Scrubber& scrubber) {
       if (!e.helpful) return invalid("missing field 'helpful' (true or false)");
       if (Status s = check_text("reason", e.reason); !s.ok()) return s;
       e.reason = scrubber.scrub(e.reason);
+      if (!e.reason_code.empty()) {
+        const auto& codes = feedback_reasons();
+        if (std::find(codes.begin(), codes.end(), e.reason_code) == codes.end())
+          return invalid("field 'reason_code' must be one of " + text::join(codes, ", ") + " (got '" +
+                         e.reason_code.substr(0, 40) + "')");
+        if (*e.helpful)
+          return invalid("field 'reason_code' says why an article did not help: it needs helpful: false");
+      }
       break;
     case EventType::kBotAnswer:
       if (e.question.empty()) return invalid("missing field 'question'");

@@ -163,7 +163,7 @@ const std::string kUnknown = "unknown";
 struct Row {
   std::int64_t ts = 0;
   EventType type = EventType::kTicket;
-  std::string id, locale, audience, journey, query, filters, results, search_id, article, question;
+  std::string id, locale, audience, journey, query, filters, results, search_id, article, question, reason_code;
   std::int64_t total = -1;
   int position = 0;
   int helpful = -1, escalated = -1, accepted = -1;
@@ -174,6 +174,10 @@ struct Row {
   int attributed_search = -1;  ///< For clicks: the search (row index) whose result it was.
   // For searches:
   int next_search = -1;
+  /// The search this one only re-filtered (same query, new filters): not a search of its own;
+  /// its clicks and views count for that one, which counts as refined.
+  int refiltered = -1;
+  bool was_refiltered = false;  ///< A later search re-filtered this one.
   bool clicked = false, engaged = false;
   std::string engaged_article;
 };
@@ -288,6 +292,7 @@ class Builder {
   std::unordered_map<std::string, RawQuery> queries_;
   std::unordered_map<std::string, RawGap> gaps_;
   void gap_evidence(RawGap& g, const std::vector<Row>& rows, std::size_t i);
+  void count_impressions(const Row& search);
   std::unordered_map<std::string, GroupAgg> journeys_, locales_, audiences_, time_;
   GroupAgg totals_;
 };
@@ -325,6 +330,24 @@ void Builder::gap_evidence(RawGap& g, const std::vector<Row>& rows, std::size_t 
   }
 }
 
+// Each article a search listed was shown once (a repeated id counts once).
+void Builder::count_impressions(const Row& search) {
+  std::unordered_set<std::string> shown;
+  for (auto& id : split_ids(search.results))
+    if (shown.insert(id).second) {
+      ArticleMetrics& a = articles_[id];
+      if (a.article.empty()) {
+        a.article = id;
+        const auto& m = meta(id);
+        if (m) a.title = m->title;
+        Row probe;
+        probe.article = id;
+        a.journey = article_journey(probe);
+      }
+      ++a.impressions;
+    }
+}
+
 void Builder::process_session(std::vector<Row>& rows) {
   ++serial_;
   const std::string& session_locale = [&]() -> const std::string& {
@@ -339,23 +362,34 @@ void Builder::process_session(std::vector<Row>& rows) {
   }();
 
   // Searches: the next search, and which clicks belong to each.
+  // A search that repeats the session's previous query within the refine window with other
+  // filters is a filter change of that search (its "root"), not a new search: a visitor who
+  // ticks three facets made one search and refined it, not four.
   std::unordered_map<std::string_view, int> search_by_id;
   int last_search = -1;
+  auto root = [&](int i) { return rows[i].refiltered >= 0 ? rows[i].refiltered : i; };
   for (int i = 0; i < static_cast<int>(rows.size()); ++i) {
     Row& r = rows[i];
     if (r.type == EventType::kSearch) {
-      if (last_search >= 0) rows[last_search].next_search = i;
+      if (last_search >= 0) {
+        Row& previous = rows[last_search];
+        if (previous.query == r.query && previous.filters != r.filters && r.ts - previous.ts <= o_.refine_window_ms)
+          r.refiltered = root(last_search), rows[r.refiltered].was_refiltered = true;
+        else
+          rows[root(last_search)].next_search = i;
+      }
       last_search = i;
       search_by_id.emplace(r.id, i);
     } else if (r.type == EventType::kClick) {
       int target = last_search;
       if (!r.search_id.empty())
         if (auto it = search_by_id.find(r.search_id); it != search_by_id.end()) target = it->second;
+      if (target >= 0) target = root(target);
       r.attributed_search = target;
       if (target >= 0) rows[target].clicked = true;
     }
     if ((r.type == EventType::kClick || r.type == EventType::kView) && last_search >= 0) {
-      Row& s = rows[last_search];
+      Row& s = rows[root(last_search)];
       if (!s.engaged) s.engaged_article = r.article;
       s.engaged = true;
     }
@@ -433,8 +467,12 @@ void Builder::process_session(std::vector<Row>& rows) {
     }
     switch (r.type) {
       case EventType::kSearch: {
+        if (r.refiltered >= 0) {  // only its results count: they were shown
+          count_impressions(r);
+          break;
+        }
         const bool zero = r.total == 0;
-        const bool refined = r.next_search >= 0 && rows[r.next_search].ts - r.ts <= o_.refine_window_ms;
+        const bool refined = r.was_refiltered || (r.next_search >= 0 && rows[r.next_search].ts - r.ts <= o_.refine_window_ms);
         const bool abandoned = !refined && !r.engaged;
         each([&](Counts& c) {
           ++c.searches;
@@ -443,20 +481,7 @@ void Builder::process_session(std::vector<Row>& rows) {
           c.refined_searches += refined;
           c.abandoned_searches += abandoned;
         });
-        std::unordered_set<std::string> shown;
-        for (auto& id : split_ids(r.results))
-          if (shown.insert(id).second) {
-            ArticleMetrics& a = articles_[id];
-            if (a.article.empty()) {
-              a.article = id;
-              const auto& m = meta(id);
-              if (m) a.title = m->title;
-              Row probe;
-              probe.article = id;
-              a.journey = article_journey(probe);
-            }
-            ++a.impressions;
-          }
+        count_impressions(r);
         const std::string locale = analyzer_locale(r);
         const std::string raw_key = locale + '\x1f' + r.query;
         RawQuery& q = queries_[raw_key];
@@ -491,6 +516,7 @@ void Builder::process_session(std::vector<Row>& rows) {
       case EventType::kFeedback:
         each([&](Counts& c) { ++(r.helpful == 1 ? c.helpful_yes : c.helpful_no); });
         ++(r.helpful == 1 ? art->helpful_yes : art->helpful_no);
+        if (r.helpful != 1 && !r.reason_code.empty()) ++art->unhelpful_reasons[r.reason_code];
         break;
       case EventType::kBotAnswer: {
         each([&](Counts& c) {
@@ -571,8 +597,8 @@ Report Builder::run() {
   const bool walk_sessions = in_range * 4 >= all_events;
   sql::Stmt s(db_,
               std::string("SELECT type, ts, session, id, locale, audience, journey, query, filters, total, "
-                          "results, search_id, article, position, helpful, question, escalated, accepted "
-                          "FROM events ") +
+                          "results, search_id, article, position, helpful, question, escalated, accepted, "
+                          "reason_code FROM events ") +
                   (walk_sessions ? "INDEXED BY events_by_session " : "") +
                   "WHERE ts >= ?1 AND (ts < ?2 OR (type = 'ticket' AND ts <= ?3)) ORDER BY session, ts, seq");
   s.bind(1, from_);
@@ -607,6 +633,7 @@ Report Builder::run() {
     r.question = text(15);
     r.escalated = tri(16);
     r.accepted = tri(17);
+    r.reason_code = text(18);
   }
   if (!rows.empty()) process_session(rows);
 

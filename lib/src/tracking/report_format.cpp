@@ -123,6 +123,15 @@ std::string deflection_cell(const Deflection& d) {
   return pct(d.rate()) + " of " + std::to_string(d.deflected + d.ticketed);
 }
 
+// "outdated 2, unclear 1": the reasons of the "not helpful" votes, most given first.
+std::string reasons_cell(const std::map<std::string, std::size_t>& reasons, const char* empty) {
+  std::vector<std::pair<std::string, std::size_t>> order(reasons.begin(), reasons.end());
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string out;
+  for (const auto& [code, n] : order) out += (out.empty() ? "" : ", ") + code + " " + std::to_string(n);
+  return out.empty() ? empty : out;
+}
+
 std::string helpful_cell(std::size_t yes, std::size_t no) {
   if (yes + no == 0) return "-";
   return pct(ratio(yes, yes + no)) + " of " + std::to_string(yes + no);
@@ -503,6 +512,14 @@ std::string report_to_text(const Report& r) {
              deflection_cell(m.deflection), std::to_string(m.deflection.ticketed)});
     }
     out += a.render();
+    Table why({"ARTICLE", "NOT HELPFUL", "WHY (REASONS GIVEN)"}, "lrl");
+    std::size_t with_reasons = 0;
+    for (const auto& m : r.articles)
+      if (m.helpful_no) {
+        why.add({clip(m.article, 34), std::to_string(m.helpful_no), reasons_cell(m.unhelpful_reasons, "(no reason given)")});
+        with_reasons += !m.unhelpful_reasons.empty();
+      }
+    if (with_reasons) out += "\nWhy articles did not help\n" + why.render();
   }
   query_table(out, "Top queries", r.queries);
   query_table(out, "Zero-result queries", r.zero_result_queries);
@@ -552,6 +569,7 @@ std::string report_to_json(const Report& r) {
                         {"helpful_yes", a.helpful_yes},
                         {"helpful_no", a.helpful_no},
                         {"helpful_ratio", opt(a.helpful_ratio())},
+                        {"unhelpful_reasons", a.unhelpful_reasons},
                         {"bot_answers", a.bot_answers},
                         {"bot_accepted", a.bot_accepted},
                         {"bot_escalated", a.bot_escalated},
@@ -606,14 +624,15 @@ Result<std::string> report_to_csv(const Report& r, std::string_view table) {
     std::string out = csv_row({"article", "title", "journey", "impressions", "clicks", "ctr", "mean_click_position",
                                "views", "helpful_yes", "helpful_no", "helpful_ratio", "bot_answers", "bot_accepted",
                                "bot_escalated", "viewing_sessions", "deflected", "ticketed", "pending",
-                               "deflection_rate"});
+                               "deflection_rate", "unhelpful_reasons"});
     for (const auto& a : r.articles)
       out += csv_row({csv_text(a.article), csv_text(a.title), csv_text(a.journey), csv_num(a.impressions),
                       csv_num(a.clicks), csv_rate(a.ctr()), csv_rate(a.mean_click_position()), csv_num(a.views),
                       csv_num(a.helpful_yes), csv_num(a.helpful_no), csv_rate(a.helpful_ratio()),
                       csv_num(a.bot_answers), csv_num(a.bot_accepted), csv_num(a.bot_escalated),
                       csv_num(a.deflection.viewing_sessions), csv_num(a.deflection.deflected),
-                      csv_num(a.deflection.ticketed), csv_num(a.deflection.pending), csv_rate(a.deflection.rate())});
+                      csv_num(a.deflection.ticketed), csv_num(a.deflection.pending), csv_rate(a.deflection.rate()),
+                      csv_text(reasons_cell(a.unhelpful_reasons, ""))});
     return out;
   }
   if (table == "queries") return csv_queries(r.queries);
@@ -717,13 +736,14 @@ std::string report_to_html(const Report& r) {
       rows.push_back({a.article, a.title, a.journey, std::to_string(a.views), std::to_string(a.impressions),
                       std::to_string(a.clicks), pct(a.ctr(), "–"), pos ? fixed(*pos, 1) : "–",
                       a.helpful_yes + a.helpful_no ? pct(a.helpful_ratio()) + " of " + std::to_string(a.helpful_yes + a.helpful_no) : "–",
+                      reasons_cell(a.unhelpful_reasons, "–"),
                       a.bot_answers ? std::to_string(a.bot_accepted) + " of " + std::to_string(a.bot_answers) : "–",
                       pct(a.deflection.rate(), "–"), std::to_string(a.deflection.ticketed),
                       std::to_string(a.deflection.pending)});
     }
     h += html_table({"Article", "Title", "Journey", "Views", "Shown in search", "Clicks", "CTR", "Mean position",
-                     "Helpful", "Bot answers accepted", "Deflection", "Tickets after viewing", "Pending"},
-                    rows, "lllrrrrrrrrrr");
+                     "Helpful", "Why not helpful", "Bot answers accepted", "Deflection", "Tickets after viewing", "Pending"},
+                    rows, "lllrrrrrrlrrrr");
   }
 
   h += "<h2>Queries</h2>\n";

@@ -37,6 +37,16 @@ const char* const kMigrations[] = {
     R"(ALTER TABLE events ADD COLUMN audience TEXT;
        ALTER TABLE events ADD COLUMN recorded INTEGER NOT NULL DEFAULT 0;
        CREATE INDEX events_by_session ON events(session, ts);)",
+    // 3: why a vote said "not helpful", and one vote per article and session: earlier votes of
+    // a session on the same article are dropped (the last one stands), and a unique index keeps
+    // it so (record() replaces a session's vote instead of adding one).
+    R"(ALTER TABLE events ADD COLUMN reason_code TEXT;
+       DELETE FROM events WHERE type = 'feedback' AND EXISTS (
+         SELECT 1 FROM events AS later
+          WHERE later.type = 'feedback' AND later.session = events.session
+            AND later.article = events.article
+            AND (later.ts > events.ts OR (later.ts = events.ts AND later.seq > events.seq)));
+       CREATE UNIQUE INDEX events_one_vote ON events(session, article) WHERE type = 'feedback';)",
 };
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kVersion);
 

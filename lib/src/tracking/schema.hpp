@@ -9,7 +9,7 @@
 namespace helpmark::tracking::schema {
 
 /// PRAGMA user_version of a store this build writes.
-inline constexpr int kVersion = 2;
+inline constexpr int kVersion = 3;
 /// PRAGMA application_id of every helpmark event store ("HmEv"), so we never write into some
 /// other application's SQLite file.
 inline constexpr std::int32_t kApplicationId = 0x486d4576;

@@ -23,17 +23,24 @@ namespace fs = std::filesystem;
 namespace helpmark::tracking {
 namespace {
 
+// A retry (same id) is stored once; a session's later vote on an article replaces its earlier
+// one (events_one_vote), and an earlier vote arriving late changes nothing. Both by constraint,
+// in one statement, so concurrent writers cannot race.
 constexpr const char* kInsertSql =
     "INSERT INTO events(id, type, ts, session, locale, audience, journey, query, filters, total, "
     "results, search_id, article, position, source, helpful, reason, question, confidence, "
-    "escalated, accepted, recorded) "
+    "escalated, accepted, recorded, reason_code) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-    "?20, ?21, ?22) ON CONFLICT(id) DO NOTHING";
+    "?20, ?21, ?22, ?23) ON CONFLICT(id) DO NOTHING "
+    "ON CONFLICT(session, article) WHERE type = 'feedback' DO UPDATE SET id = excluded.id, "
+    "ts = excluded.ts, locale = excluded.locale, audience = excluded.audience, "
+    "journey = excluded.journey, helpful = excluded.helpful, reason = excluded.reason, "
+    "reason_code = excluded.reason_code, recorded = excluded.recorded WHERE excluded.ts >= events.ts";
 
 constexpr const char* kSelectColumns =
     "SELECT id, type, ts, session, locale, audience, journey, query, filters, total, results, "
     "search_id, article, position, source, helpful, reason, question, confidence, escalated, "
-    "accepted FROM events";
+    "accepted, reason_code FROM events";
 
 std::optional<bool> opt_bool(const sql::Stmt& s, int col) {
   if (s.is_null(col)) return std::nullopt;
@@ -63,6 +70,7 @@ Event event_from_row(const sql::Stmt& s) {
   if (!s.is_null(18)) e.confidence = s.real(18);
   e.escalated = opt_bool(s, 19);
   e.accepted = opt_bool(s, 20);
+  e.reason_code = s.text(21);
   return e;
 }
 
@@ -234,6 +242,7 @@ bool EventStore::Impl::insert_event(const detail::StoredEvent& stored, std::int6
   bind_opt_bool(s, 20, e.escalated);
   bind_opt_bool(s, 21, e.accepted);
   s.bind(22, recorded);
+  s.bind_text_or_null(23, e.reason_code);
   s.step();
   const bool inserted = sqlite3_changes(db) > 0;
   s.reset();
