@@ -44,6 +44,11 @@ void register_serve(CLI::App& app, int& exit_code) {
          "Free text of events to store: all (scrubbed; the default) or vocabulary (only texts whose\n"
          "words all occur in the articles; others become <not-in-vocabulary>)")
       ->check(CLI::IsMember({"all", "vocabulary"}));
+  sub->add_option("--contact-url", cmd->options.contact_url,
+                  "Where the page's \"Contact support\" goes: an https:, http: or mailto: URL; {query},\n"
+                  "{article}, {journey} and {locale} are filled in from what the visitor was doing, e.g.\n"
+                  "https://help.example.com/contact?topic={journey}&q={query}. None: no contact link")
+      ->check([](const std::string& url) { return serve::contact_url_problem(url); });
   sub->add_option("--listen", cmd->options.listen, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();
   sub->add_option("--api-key", cmd->options.api_key,

@@ -22,6 +22,7 @@ inline constexpr Route kRoutes[] = {
     {"GET", "/v1/articles/{id}", true},
     {"POST", "/v1/events", true},
     {"GET", "/v1/openapi.json", true},
+    {"GET", "/v1/site", true},
     {"GET", "/healthz", true},
     {"GET", "/metrics", true},
     {"GET", "/", false},

@@ -344,6 +344,7 @@ class Server {
     if (path == "/v1/articles/{id}") return guard([this](const Request& req, Response& res) { article(req, res); });
     if (path == "/v1/events") return guard([this](const Request& req, Response& res) { events(req, res); });
     if (path == "/healthz") return guard([this](const Request& req, Response& res) { health(req, res); });
+    if (path == "/v1/site") return guard([this](const Request& req, Response& res) { site(req, res); });
     if (path == "/metrics") return guard([this](const Request& req, Response& res) { metrics(req, res); });
     if (path == "/articles/{id}") return guard([this](const Request& req, Response& res) { article_page(req, res); });
     // Browsers ask for /favicon.ico on their own (the demo page names an inline icon, but
@@ -611,6 +612,16 @@ class Server {
     send_json(res, out.dump());
   }
 
+  /// What the page needs to know about this site: whether it may record events, and where the
+  /// contact hand-off goes.
+  void site(const Request& req, Response& res) {
+    if (!req.params.empty()) return send_error(res, 400, "invalid argument", "GET /v1/site takes no parameters");
+    nlohmann::ordered_json out = {{"events_require_key", !options_.api_key.empty()},
+                                  {"contact_url", options_.contact_url.empty() ? nlohmann::ordered_json(nullptr)
+                                                                               : nlohmann::ordered_json(options_.contact_url)}};
+    send_json(res, out.dump());
+  }
+
   void metrics(const Request& req, Response& res) {
     if (!req.params.empty()) return send_error(res, 400, "invalid argument", "GET /metrics takes no parameters");
     watcher_.maybe_reopen();
@@ -665,6 +676,16 @@ bool is_loopback(const std::string& listen) {
 }
 
 }  // namespace
+
+std::string contact_url_problem(const std::string& url) {
+  if (url.empty()) return {};
+  if (!is_valid_utf8(url) || url.find_first_of(" \t\r\n\"<>") != std::string::npos)
+    return "--contact-url must be a URL without spaces, quotes or angle brackets (encode them as %20 ...)";
+  for (const char* scheme : {"https://", "http://", "mailto:"})
+    if (url.rfind(scheme, 0) == 0 && url.size() > std::string_view(scheme).size()) return {};
+  return "--contact-url must start with https://, http:// or mailto: (e.g. https://help.example.com/contact?q={query} "
+         "or mailto:support@example.com?subject={article}); got '" + url.substr(0, 60) + "'";
+}
 
 int run_server(const ServeOptions& options) {
   if (options.threads == 0) {

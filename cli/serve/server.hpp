@@ -24,7 +24,14 @@ struct ServeOptions {
   /// Store query, question and feedback texts only when all their words are the articles' own
   /// (--store-text vocabulary); others are stored as "<not-in-vocabulary>".
   bool store_only_vocabulary = false;
+  /// Where "Contact support" on the page sends a visitor: an https:, http: or mailto: URL in
+  /// which {query}, {article}, {journey} and {locale} are replaced (URL-encoded) by the page's
+  /// context. Empty: the page offers no contact link and records no ticket.
+  std::string contact_url;
 };
+
+/// Checks a --contact-url: "" when usable, else what is wrong and how to fix it.
+std::string contact_url_problem(const std::string& url);
 
 /// Serves until SIGINT or SIGTERM; returns the process exit code (0 after a clean stop, 1 when
 /// the index, the store or the address cannot be opened). Prints the URL on stdout when ready.

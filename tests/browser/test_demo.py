@@ -57,6 +57,7 @@ try:
 except ImportError:
     skip("python3 selenium not found (Debian: apt-get install python3-selenium)")
 
+CONTACT_URL = "https://support.example.com/new?topic={journey}&q={query}&article={article}"
 ARTIFACTS = os.environ.get("HELPMARK_BROWSER_ARTIFACTS") or tempfile.mkdtemp(prefix="helpmark-browser-")
 
 
@@ -69,7 +70,8 @@ class Server:
 
     def __init__(self, index, store):
         self.proc = subprocess.Popen(
-            [CLI, "serve", "--index", index, "--store", store, "--listen", "127.0.0.1:0", "--threads", "4"],
+            [CLI, "serve", "--index", index, "--store", store, "--listen", "127.0.0.1:0", "--threads", "4",
+             "--contact-url", CONTACT_URL],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
         self.stderr = []
         threading.Thread(target=lambda: self.stderr.extend(self.proc.stderr), daemon=True).start()
@@ -199,6 +201,9 @@ class DemoPageTest(unittest.TestCase):
     def total(self):
         return int(re.search(r"(\d+) results?", self.text_of("#status")).group(1))
 
+    def ticket_count(self):
+        return len([e for e in self.events() if e["type"] == "ticket"])
+
     def events(self):
         out = subprocess.run([CLI, "track", "export", "--store", self.store], check=True, timeout=60,
                              capture_output=True, text=True).stdout
@@ -318,13 +323,33 @@ class DemoPageTest(unittest.TestCase):
         self.assertIn("You haven't received your refund", [a.text for a in related])
         self.screenshot("05-article")
 
-        # Feedback and a ticket, recorded in the store.
+        # Feedback: a vote can be changed (the store keeps the last), and "No" asks why.
         self.find("#helpful-yes").click()
         self.wait(lambda d: "Thank you" in (self.text_of("#feedback-status") or ""), "the feedback thanks")
-        self.find("#contact").click()
-        self.wait(lambda d: "support request was opened" in (self.text_of("#contact-status") or ""),
-                  "the ticket confirmation")
+        self.assertEqual(self.find("#helpful-yes").get_attribute("aria-pressed"), "true")
+        self.assertFalse(self.find("#reason-form").is_displayed())
+        self.find("#helpful-no").click()
+        self.wait(lambda d: self.find("#reason-form").is_displayed(), "the reasons after No")
+        self.assertEqual(self.find("#helpful-yes").get_attribute("aria-pressed"), "false")
+        self.assertEqual(self.find("#helpful-no").get_attribute("aria-pressed"), "true")
+        self.find("#reason-form input[value=outdated]").click()
+        self.find("#reason-text").send_keys("the times changed, write to me at jo@example.com")
+        self.find("#reason-form button[type=submit]").click()
+        self.wait(lambda d: "helps us improve" in (self.text_of("#feedback-status") or ""), "the thanks for the reason")
         self.screenshot("06-feedback")
+
+        # Contact support links to the configured page with what the visitor was doing; the
+        # ticket is recorded when the link is followed (here: clicked, the navigation stopped).
+        contact = self.find("#contact")
+        self.assertTrue(contact.is_displayed())
+        self.assertEqual(contact.get_attribute("href"),
+                         "https://support.example.com/new?topic=payments&q=how%20long%20does%20a%20refund%20take"
+                         "&article=refund-timing")
+        self.assertEqual(contact.get_attribute("target"), "_blank")
+        self.assertEqual(self.ticket_count(), 0, "no ticket before the visitor goes")
+        d.execute_script("const a = document.getElementById('contact');"
+                         "a.addEventListener('click', (e) => e.preventDefault()); a.click();")
+        self.wait(lambda d: "contact page opened" in (self.text_of("#contact-status") or ""), "the contact note")
 
         # A related article opens in the same view; Back returns to it from there.
         next(a for a in self.find_all("#related-list a") if a.text == "You haven't received your refund").click()
@@ -333,12 +358,21 @@ class DemoPageTest(unittest.TestCase):
         self.find("#back").click()
         self.wait(lambda d: self.text_of("#article-title") == "How long a refund takes", "back to the first article")
 
-        events = self.events()[earlier_events:]
+        # Browsing without a query is recorded as a search for "" (the API needs the field).
+        d.get(self.server.url + "#/search?q=")
+        self.wait_for_status(r"^\d+ results?\.$", "browsing results")
+
+        events = self.wait(lambda d: [e for e in self.events()[earlier_events:]][-1]["query"] == "" and
+                           self.events()[earlier_events:], "the browsing search in the store")
         by_type = {}
         for e in events:
             by_type.setdefault(e["type"], []).append(e)
-        self.assertIn({"article": "refund-timing", "helpful": True},
-                      [{"article": e.get("article"), "helpful": e.get("helpful")} for e in by_type.get("feedback", [])])
+        votes = [e for e in by_type.get("feedback", []) if e["article"] == "refund-timing"]
+        self.assertEqual(len(votes), 1, "one vote per article and visit: the last one")
+        self.assertEqual((votes[0]["helpful"], votes[0].get("reason_code"), votes[0].get("reason")),
+                         (False, "outdated", "the times changed, write to me at <email>"))
+        # Showing the same search in another language is not a search.
+        self.assertFalse([e for e in by_type["search"] if e.get("locale") == "es"], "a language switch was recorded")
         self.assertEqual([e.get("journey") for e in by_type.get("ticket", [])], ["payments"])
         queries = [e["query"] for e in by_type.get("search", [])]
         self.assertIn("refnud not recieved", queries)

@@ -149,6 +149,8 @@ std::vector<Example> examples() {
       {"GET", "/v1/openapi.json", any},
       {"GET", "/healthz"},
       {"GET", "/healthz?verbose=1"},
+      {"GET", "/v1/site"},
+      {"GET", "/v1/site?x=1"},
       {"GET", "/metrics"},
       {"GET", "/metrics?name=x"},
       {"GET", "/"},

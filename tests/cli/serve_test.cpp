@@ -475,6 +475,32 @@ TEST_CASE("serve usage errors") {
   CHECK(no_index.exit_code == 1);
   RunResult threads = helpmark_cli({"serve", "--index", kb.index().string(), "--threads", "0"}, kCleanEnv);
   CHECK(threads.exit_code == 2);
+  for (const char* url : {"javascript:alert(1)", "ftp://example.com", "https://", "https://a.example/ q", "help@example.com"}) {
+    RunResult contact = helpmark_cli({"serve", "--index", kb.index().string(), "--contact-url", url}, kCleanEnv);
+    HM_RUN_INFO(contact);
+    CHECK(contact.exit_code == 2);
+    CHECK(contains(contact.err, "--contact-url must"));
+  }
+}
+
+TEST_CASE("the site settings tell the page where Contact support goes") {
+  hmtest::CliKb kb;
+  {
+    ServeProcess server(kb.index(), kb.dir() / "events.sqlite");
+    auto c = server.client();
+    auto [status, body] = get_json(c, "/v1/site");
+    CHECK(status == 200);
+    CHECK(body["contact_url"].is_null());
+    CHECK(body["events_require_key"] == false);
+  }
+  ServeProcess server(kb.index(), kb.dir() / "events.sqlite",
+                      {"--contact-url", "mailto:support@example.com?subject={article}", "--api-key", "k"});
+  auto c = server.client();
+  auto [status, body] = get_json(c, "/v1/site");
+  CHECK(status == 200);
+  CHECK(body["contact_url"] == "mailto:support@example.com?subject={article}");
+  CHECK(body["events_require_key"] == true);
+  check_error(c, "/v1/site?x=1", 400, "invalid argument");
 }
 
 }  // TEST_SUITE

@@ -8,6 +8,7 @@
   const state = {
     query: '', locale: '', journeys: new Set(), audiences: new Set(),
     lastSearchId: '', results: [], article: null, eventsEnabled: false, viewSource: '',
+    contactUrl: '',
   };
   const session = (() => {
     try {
@@ -46,17 +47,20 @@
 
   function now() { return new Date().toISOString(); }
 
+  // keepalive: a ticket is posted as the visitor leaves for the contact page.
   async function postEvent(event) {
     if (!state.eventsEnabled) return false;
     event.ts = now();
     event.session = session;
     if (state.locale) event.locale = state.locale;
     for (const [k, v] of Object.entries(event)) {
+      if (k === 'query') continue;  // browsing with filters is a search for "" (the API needs the field)
       if (v === '' || (v && typeof v === 'object' && !Array.isArray(v) && !Object.keys(v).length)) delete event[k];
     }
     try {
       const res = await fetch('/v1/events', {
         method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify([event]),
+        keepalive: true,
       });
       return res.ok;
     } catch (e) {
@@ -189,7 +193,10 @@
     if (focused && $(focused)) $(focused).focus();
   }
 
-  async function runSearch() {
+  // `record` is false when the same search is only shown again (another language): a replay is
+  // not something the visitor searched. A filter change is recorded: the report counts it as
+  // the same search refined, not as a new one.
+  async function runSearch(record = true) {
     showView('results');
     const q = state.query;
     const params = [['q', q], ['locale', state.locale], ['facet', 'journey,audience'], ['limit', '10']];
@@ -234,6 +241,7 @@
       : data.total + (data.total === 1 ? ' result' : ' results') + (q ? ' for “' + q + '”' : '') + '.';
     renderFacet('facet-journey', data.facets.journey, state.journeys);
     renderFacet('facet-audience', data.facets.audience, state.audiences);
+    if (!record) return;
     state.lastSearchId = 'search-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 8);
     const filters = {};
     if (state.journeys.size) filters.journey = [...state.journeys];
@@ -299,6 +307,7 @@
     showView('article');
     $('feedback-status').textContent = '';
     $('contact-status').textContent = '';
+    setVote(null);
     let a;
     try {
       a = await getJson('/v1/articles/' + encodeURIComponent(id));
@@ -336,23 +345,55 @@
       relatedList.append(el('li', {}, el('a', { href: '#/article/' + encodeURIComponent(r.id), text: r.title })));
     });
     $('article-related').hidden = relatedList.children.length === 0;
+    updateContactLink();
     postEvent({ type: 'view', article: a.id, source });
   }
 
-  async function feedback(helpful) {
-    if (!state.article) return;
-    const ok = await postEvent({ type: 'feedback', article: state.article.id, helpful });
-    $('feedback-status').textContent = ok ? 'Thank you for your feedback.'
-      : state.eventsEnabled ? 'Your feedback could not be recorded.' : 'Feedback is not recorded on this server.';
+  // ---- feedback and contact -----------------------------------------------------------------
+  // One vote per article and visit: a second click changes it (the store keeps the last).
+  function setVote(helpful) {
+    $('helpful-yes').setAttribute('aria-pressed', String(helpful === true));
+    $('helpful-no').setAttribute('aria-pressed', String(helpful === false));
+    const form = $('reason-form');
+    form.hidden = helpful !== false;
+    if (helpful !== false) { form.reset(); }
   }
-  $('helpful-yes').addEventListener('click', () => feedback(true));
-  $('helpful-no').addEventListener('click', () => feedback(false));
-  $('contact').addEventListener('click', async () => {
+
+  async function feedback(helpful, reasonCode, reason) {
+    if (!state.article) return;
+    const event = { type: 'feedback', article: state.article.id, helpful };
+    if (reasonCode) event.reason_code = reasonCode;
+    if (reason) event.reason = reason;
+    const ok = await postEvent(event);
+    $('feedback-status').textContent = !ok
+      ? (state.eventsEnabled ? 'Your feedback could not be recorded.' : 'Feedback is not recorded on this server.')
+      : reasonCode || reason ? 'Thank you: this helps us improve the article.'
+      : helpful ? 'Thank you for your feedback. You can change your answer.'
+      : 'Thank you. What was wrong? You can tell us below.';
+  }
+  $('helpful-yes').addEventListener('click', () => { setVote(true); feedback(true); });
+  $('helpful-no').addEventListener('click', () => { setVote(false); feedback(false); });
+  $('reason-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const chosen = document.querySelector('#reason-form input[name=reason_code]:checked');
+    feedback(false, chosen ? chosen.value : '', $('reason-text').value.trim());
+  });
+
+  // The contact link carries what the visitor was doing ({query}, {article}, {journey},
+  // {locale} in --contact-url); a ticket is recorded only when they follow it.
+  function updateContactLink() {
+    const link = $('contact');
+    link.hidden = !state.contactUrl;
+    if (!state.contactUrl) return;
+    const a = state.article || {};
+    const values = { query: state.query, article: a.id || '', journey: a.journey || '', locale: state.locale || a.locale || '' };
+    link.href = state.contactUrl.replace(/\{(query|article|journey|locale)\}/g, (m, k) => encodeURIComponent(values[k]));
+  }
+  $('contact').addEventListener('click', () => {
     const event = { type: 'ticket' };
     if (state.article && state.article.journey) event.journey = state.article.journey;
-    const ok = await postEvent(event);
-    $('contact-status').textContent = ok ? 'A support request was opened. We will contact you soon.'
-      : 'Please write to our support team.';
+    postEvent(event);
+    $('contact-status').textContent = 'The contact page opened in a new tab.';
   });
   $('back').addEventListener('click', () => history.back());
   // "#main" would be taken as a route (and empty the page): the skip link only moves the focus.
@@ -387,15 +428,16 @@
     state.locale = e.target.value;
     try { localStorage.setItem('helpmark-locale', state.locale); } catch (err) { /* private mode */ }
     document.documentElement.lang = state.locale || 'en';
-    if (!$('results-view').hidden) runSearch();
+    if (!$('results-view').hidden) runSearch(false);
   });
 
   async function start() {
     try { state.locale = localStorage.getItem('helpmark-locale') || ''; } catch (e) { state.locale = ''; }
     $('locale').value = state.locale;
     try {
-      const health = await getJson('/healthz');
-      state.eventsEnabled = !health.events_require_key;
+      const site = await getJson('/v1/site');
+      state.eventsEnabled = !site.events_require_key;
+      state.contactUrl = site.contact_url || '';
     } catch (e) {
       state.eventsEnabled = false;
     }
