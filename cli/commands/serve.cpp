@@ -5,6 +5,7 @@
 #include "commands/track_common.hpp"
 #include "output.hpp"
 #include "serve/server.hpp"
+#include "serve/site_config.hpp"
 
 namespace helpmark::cli {
 namespace {
@@ -49,6 +50,10 @@ void register_serve(CLI::App& app, int& exit_code) {
                   "{article}, {journey} and {locale} are filled in from what the visitor was doing, e.g.\n"
                   "https://help.example.com/contact?topic={journey}&q={query}. None: no contact link")
       ->check([](const std::string& url) { return serve::contact_url_problem(url); });
+  sub->add_option("--site", cmd->options.site_file,
+                  "The help center's look and hand-off (YAML): name, logo, accent colour, contact_url,\n"
+                  "footer_links; see README, \"Site configuration\". --contact-url wins over its contact_url")
+      ->check(CLI::ExistingFile);
   sub->add_option("--listen", cmd->options.listen, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();
   sub->add_option("--api-key", cmd->options.api_key,

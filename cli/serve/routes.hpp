@@ -23,12 +23,16 @@ inline constexpr Route kRoutes[] = {
     {"POST", "/v1/events", true},
     {"GET", "/v1/openapi.json", true},
     {"GET", "/v1/site", true},
+    {"GET", "/v1/taxonomy", true},
     {"GET", "/healthz", true},
     {"GET", "/metrics", true},
     {"GET", "/", false},
     {"GET", "/app.js", false},
+    {"GET", "/i18n.js", false},
     {"GET", "/style.css", false},
     {"GET", "/articles/{id}", false},
+    {"GET", "/search", false},
+    {"GET", "/site/logo", false},
     {"GET", "/favicon.ico", false},
 };
 

@@ -39,6 +39,7 @@
 #include "serve/metrics.hpp"
 #include "serve/params.hpp"
 #include "serve/routes.hpp"
+#include "serve/site_config.hpp"
 #include "serve/worker_pool.hpp"
 
 namespace helpmark::cli::serve {
@@ -226,8 +227,10 @@ thread_local std::optional<std::chrono::steady_clock::time_point> t_request_star
 
 class Server {
  public:
-  Server(ServeOptions options, Index index, tracking::EventStore store)
+  Server(ServeOptions options, SiteConfig site, Index index, tracking::EventStore store)
       : options_(std::move(options)),
+        site_(std::move(site)),
+        logo_etag_("\"logo-" + std::to_string(std::hash<std::string>{}(site_.logo)) + "\""),
         index_(std::move(index)),
         store_(std::move(store)),
         watcher_(index_, options_.index_dir) {}
@@ -345,6 +348,9 @@ class Server {
     if (path == "/v1/events") return guard([this](const Request& req, Response& res) { events(req, res); });
     if (path == "/healthz") return guard([this](const Request& req, Response& res) { health(req, res); });
     if (path == "/v1/site") return guard([this](const Request& req, Response& res) { site(req, res); });
+    if (path == "/v1/taxonomy") return guard([this](const Request& req, Response& res) { taxonomy(req, res); });
+    if (path == "/site/logo") return guard([this](const Request& req, Response& res) { logo(req, res); });
+    if (path == "/search") return guard([](const Request& req, Response& res) { send_asset(req, res, *find_asset("/")); });
     if (path == "/metrics") return guard([this](const Request& req, Response& res) { metrics(req, res); });
     if (path == "/articles/{id}") return guard([this](const Request& req, Response& res) { article_page(req, res); });
     // Browsers ask for /favicon.ico on their own (the demo page names an inline icon, but
@@ -616,10 +622,42 @@ class Server {
   /// contact hand-off goes.
   void site(const Request& req, Response& res) {
     if (!req.params.empty()) return send_error(res, 400, "invalid argument", "GET /v1/site takes no parameters");
+    auto text_or_null = [](const std::string& s) { return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s); };
+    nlohmann::ordered_json links = nlohmann::ordered_json::array();
+    for (const FooterLink& l : site_.footer_links) links.push_back({{"label", l.label}, {"url", l.url}});
     nlohmann::ordered_json out = {{"events_require_key", !options_.api_key.empty()},
-                                  {"contact_url", options_.contact_url.empty() ? nlohmann::ordered_json(nullptr)
-                                                                               : nlohmann::ordered_json(options_.contact_url)}};
+                                  {"contact_url", text_or_null(site_.contact_url)},
+                                  {"name", text_or_null(site_.name)},
+                                  {"logo", site_.logo.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json("/site/logo")},
+                                  {"accent", text_or_null(site_.accent)},
+                                  {"footer_links", links}};
     send_json(res, out.dump());
+  }
+
+  /// The journeys and sub-topics with their labels in every locale: the page's navigation.
+  void taxonomy(const Request& req, Response& res) {
+    if (!req.params.empty()) return send_error(res, 400, "invalid argument", "GET /v1/taxonomy takes no parameters");
+    send_cached_json(req, res, "", [&]() -> Result<std::string> {
+      auto t = index_.taxonomy();
+      if (!t.ok()) return t.status();
+      auto labelled = [](const std::string& id, const Labels& labels) {
+        return nlohmann::ordered_json{{"id", id}, {"labels", nlohmann::ordered_json(labels)}};
+      };
+      nlohmann::ordered_json journeys = nlohmann::ordered_json::array();
+      for (const Journey& j : t->journeys()) {
+        nlohmann::ordered_json out = labelled(j.id, j.labels);
+        out["subtopics"] = nlohmann::ordered_json::array();
+        for (const Subtopic& s : j.subtopics) {
+          nlohmann::ordered_json sub = labelled(s.id, s.labels);
+          sub["articles"] = s.articles;
+          out["subtopics"].push_back(std::move(sub));
+        }
+        out["articles"] = j.articles;
+        journeys.push_back(std::move(out));
+      }
+      nlohmann::ordered_json body = {{"default_locale", t->default_locale()}, {"locales", t->locales()}, {"journeys", journeys}};
+      return body.dump();
+    });
   }
 
   void metrics(const Request& req, Response& res) {
@@ -651,6 +689,15 @@ class Server {
   }
 
   /// An embedded file, revalidated by its content hash.
+  /// The --site file's logo, revalidated by its content.
+  void logo(const Request& req, Response& res) {
+    if (site_.logo.empty()) return send_error(res, 404, "not found", "no logo: the --site file names none");
+    if (answer_if_unchanged(req, res, logo_etag_)) return;
+    set_validators(res, logo_etag_);
+    res.status = 200;
+    res.set_content(site_.logo, site_.logo_type);
+  }
+
   static void send_asset(const Request& req, Response& res, const Asset& asset) {
     res.set_header("Content-Security-Policy", kPageCsp);
     if (answer_if_unchanged(req, res, asset.etag)) return;
@@ -660,6 +707,8 @@ class Server {
   }
 
   ServeOptions options_;
+  SiteConfig site_;
+  std::string logo_etag_;
   Index index_;
   tracking::EventStore store_;
   IndexWatcher watcher_;
@@ -676,16 +725,6 @@ bool is_loopback(const std::string& listen) {
 }
 
 }  // namespace
-
-std::string contact_url_problem(const std::string& url) {
-  if (url.empty()) return {};
-  if (!is_valid_utf8(url) || url.find_first_of(" \t\r\n\"<>") != std::string::npos)
-    return "--contact-url must be a URL without spaces, quotes or angle brackets (encode them as %20 ...)";
-  for (const char* scheme : {"https://", "http://", "mailto:"})
-    if (url.rfind(scheme, 0) == 0 && url.size() > std::string_view(scheme).size()) return {};
-  return "--contact-url must start with https://, http:// or mailto: (e.g. https://help.example.com/contact?q={query} "
-         "or mailto:support@example.com?subject={article}); got '" + url.substr(0, 60) + "'";
-}
 
 int run_server(const ServeOptions& options) {
   if (options.threads == 0) {
@@ -719,7 +758,17 @@ int run_server(const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
-  auto server = std::make_unique<Server>(options, std::move(index).value(), std::move(store).value());
+  SiteConfig site;
+  if (!options.site_file.empty()) {
+    auto loaded = load_site_config(options.site_file);
+    if (!loaded.ok()) {
+      std::cerr << "helpmark: error: " << loaded.status().message() << "\n";
+      return 1;
+    }
+    site = std::move(loaded).value();
+  }
+  if (!options.contact_url.empty()) site.contact_url = options.contact_url;  // the flag wins over the file
+  auto server = std::make_unique<Server>(options, std::move(site), std::move(index).value(), std::move(store).value());
   auto port = server->bind();
   if (!port.ok()) {
     std::cerr << "helpmark: error: " << port.status().message() << "\n";

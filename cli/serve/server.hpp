@@ -28,10 +28,10 @@ struct ServeOptions {
   /// which {query}, {article}, {journey} and {locale} are replaced (URL-encoded) by the page's
   /// context. Empty: the page offers no contact link and records no ticket.
   std::string contact_url;
+  std::string site_file;  ///< --site: name, logo, accent colour, contact URL, footer links.
 };
 
-/// Checks a --contact-url: "" when usable, else what is wrong and how to fix it.
-std::string contact_url_problem(const std::string& url);
+
 
 /// Serves until SIGINT or SIGTERM; returns the process exit code (0 after a clean stop, 1 when
 /// the index, the store or the address cannot be opened). Prints the URL on stdout when ready.

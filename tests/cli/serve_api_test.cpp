@@ -6,6 +6,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <xapian.h>
+
 #include <map>
 #include <set>
 
@@ -151,12 +153,21 @@ std::vector<Example> examples() {
       {"GET", "/healthz?verbose=1"},
       {"GET", "/v1/site"},
       {"GET", "/v1/site?x=1"},
+      {"GET", "/v1/taxonomy"},
+      {"GET", "/v1/taxonomy", any},
+      {"GET", "/v1/taxonomy?locale=en"},
+      {"GET", "/search"},
+      {"GET", "/search?q=refund&journey=payments"},
+      {"GET", "/search", any},
+      {"GET", "/site/logo"},
       {"GET", "/metrics"},
       {"GET", "/metrics?name=x"},
       {"GET", "/"},
       {"GET", "/", any},
       {"GET", "/app.js"},
       {"GET", "/app.js", any},
+      {"GET", "/i18n.js"},
+      {"GET", "/i18n.js", any},
       {"GET", "/style.css"},
       {"GET", "/style.css", any},
       {"GET", "/articles/refund-timing"},
@@ -281,6 +292,52 @@ TEST_CASE("serve publishes an OpenAPI document that its responses and routes mat
       for (const auto& p : problems) listed += p + "\n";
       INFO(listed);
       CHECK(problems.empty());
+    }
+    {
+      // An index built before helpmark kept its taxonomy: /v1/taxonomy says to re-index.
+      const fs::path old_index = kb.dir() / "old-index";
+      fs::copy(kb.index(), old_index, fs::copy_options::recursive);
+      {
+        Xapian::WritableDatabase db(old_index.string());
+        db.set_metadata("helpmark.taxonomy", "");
+        db.commit();
+      }
+      ServeProcess old_server(old_index, kb.dir() / "old-events.sqlite");
+      auto oc = old_server.client();
+      auto res = oc.Get("/v1/taxonomy");
+      REQUIRE(res);
+      CHECK(res->status == 404);
+      CHECK(contains(res->body, "run `helpmark index` again"));
+      const json& responses = document["paths"]["/v1/taxonomy"]["get"]["responses"];
+      REQUIRE(responses.contains("404"));
+      CHECK(checker.problems(parse(res->body), checker.resolve(responses["404"])["content"]["application/json"]["schema"]).empty());
+      seen["get /v1/taxonomy"].insert("404");
+    }
+    {
+      // A site file with a logo: /site/logo and the full /v1/site.
+      hmtest::write_file(kb.dir() / "site" / "logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n");
+      hmtest::write_file(kb.dir() / "site" / "site.yaml",
+                         "name: Lumen Help\nlogo: logo.svg\naccent: \"#0b5394\"\nfooter_links:\n"
+                         "  - {label: Terms, url: https://lumen.example/terms}\n");
+      ServeProcess site_server(kb.index(), kb.dir() / "site-events.sqlite",
+                               {"--site", (kb.dir() / "site" / "site.yaml").string()});
+      auto sc = site_server.client();
+      auto logo = sc.Get("/site/logo");
+      REQUIRE(logo);
+      CHECK(logo->status == 200);
+      CHECK(logo->get_header_value("Content-Type") == "image/svg+xml");
+      auto again = sc.Get("/site/logo", httplib::Headers{{"If-None-Match", "*"}});
+      REQUIRE(again);
+      CHECK(again->status == 304);
+      seen["get /site/logo"].insert({"200", "304"});
+      auto [status, body] = get_json(sc, "/v1/site");
+      CHECK(status == 200);
+      CHECK(body["name"] == "Lumen Help");
+      CHECK(body["logo"] == "/site/logo");
+      CHECK(body["footer_links"][0]["url"] == "https://lumen.example/terms");
+      const json& site_schema =
+          checker.resolve(document["paths"]["/v1/site"]["get"]["responses"]["200"])["content"]["application/json"]["schema"];
+      CHECK(checker.problems(body, site_schema).empty());
     }
     // The examples reach every documented status: the document names no status the server
     // cannot give.

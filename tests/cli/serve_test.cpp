@@ -483,6 +483,46 @@ TEST_CASE("serve usage errors") {
   }
 }
 
+TEST_CASE("a site file: good settings reach the page, bad ones stop the server with file and line") {
+  hmtest::CliKb kb;
+  const fs::path dir = kb.dir() / "site";
+  auto serve_with = [&](const std::string& yaml) {
+    hmtest::write_file(dir / "site.yaml", yaml);
+    return helpmark_cli({"serve", "--index", kb.index().string(), "--store", (kb.dir() / "e.sqlite").string(),
+                         "--listen", "127.0.0.1:0", "--site", (dir / "site.yaml").string()},
+                        kCleanEnv);
+  };
+  hmtest::write_file(dir / "logo.png", "not a picture");
+  const std::pair<std::string, std::string> bad[] = {
+      {"name: Help\ncolour: red\n", "site.yaml:2: unknown setting 'colour'; expected name, logo, accent"},
+      {"accent: \"#ffee00\"\n", "site.yaml:1: 'accent' #ffee00 has 1.20:1 contrast with white"},
+      {"accent: red\n", "'accent' must be a colour like \"#1d4ed8\""},
+      {"logo: missing.svg\n", "site.yaml:1: cannot read the logo"},
+      {"logo: logo.png\n", "the logo must be an SVG, PNG or JPEG file"},
+      {"footer_links:\n  - {label: Terms, url: javascript:alert(1)}\n", "site.yaml:2: a footer link's url must start with https://"},
+      {"footer_links: Terms\n", "'footer_links' is a list of {label: ..., url: ...}"},
+      {"contact_url: ftp://x\n", "'contact_url' must start with https://"},
+      {"name: [a\n", "malformed YAML"},
+  };
+  for (const auto& [yaml, message] : bad) {
+    RunResult run = serve_with(yaml);
+    HM_RUN_INFO(run);
+    CHECK(run.exit_code == 1);
+    CHECK_MESSAGE(contains(run.err, message), run.err);
+  }
+  hmtest::write_file(dir / "site.yaml", "name: Lumen Help\naccent: \"#0b5394\"\ncontact_url: https://lumen.example/c?q={query}\n");
+  ServeProcess server(kb.index(), kb.dir() / "events.sqlite",
+                      {"--site", (dir / "site.yaml").string(), "--contact-url", "mailto:help@lumen.example"});
+  auto c = server.client();
+  auto [status, body] = get_json(c, "/v1/site");
+  CHECK(status == 200);
+  CHECK(body["name"] == "Lumen Help");
+  CHECK(body["accent"] == "#0b5394");
+  CHECK(body["logo"].is_null());
+  CHECK(body["contact_url"] == "mailto:help@lumen.example");  // the flag wins over the file
+  check_error(c, "/site/logo", 404, "not found");
+}
+
 TEST_CASE("the site settings tell the page where Contact support goes") {
   hmtest::CliKb kb;
   {

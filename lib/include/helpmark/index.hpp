@@ -12,6 +12,7 @@
 #include "helpmark/answer_model.hpp"
 #include "helpmark/article.hpp"
 #include "helpmark/status.hpp"
+#include "helpmark/taxonomy.hpp"
 
 namespace helpmark {
 struct Answer;
@@ -198,6 +199,10 @@ class Index {
   /// privacy mode that stores only queries made of the knowledge base's own words (names and
   /// addresses are not in it). kInvalidArgument for a malformed locale.
   Result<bool> in_vocabulary(std::string_view text, const std::string& locale) const;
+
+  /// The taxonomy the index was built with (journeys, sub-topics, their labels per locale),
+  /// for a site's navigation. kNotFound for an index built before helpmark kept it: re-index.
+  Result<Taxonomy> taxonomy() const;
 
   /// The index directory.
   const std::filesystem::path& path() const;

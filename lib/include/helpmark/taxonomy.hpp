@@ -52,6 +52,8 @@ class Taxonomy {
   std::string journey_names() const;
   /// A stable fingerprint of the whole taxonomy; a change re-indexes every article.
   const std::string& fingerprint() const { return fingerprint_; }
+  /// The YAML it was parsed from (the index keeps it, so a server can show the labels).
+  const std::string& source() const { return source_; }
 
  private:
   std::string default_locale_ = "en";
@@ -59,6 +61,7 @@ class Taxonomy {
   std::vector<Journey> journeys_;
   std::vector<std::string> tags_;
   std::string fingerprint_;
+  std::string source_;
 };
 
 /// Parses an interval such as "180d", "26w", "6m" (30-day months) or "1y" into days.

@@ -20,6 +20,7 @@ inline constexpr const char* kMetaSchema = "helpmark.schema";
 inline constexpr const char* kMetaStamp = "helpmark.stamp";
 inline constexpr const char* kMetaDefaultLocale = "helpmark.default_locale";
 inline constexpr const char* kMetaBuiltAt = "helpmark.built_at";
+inline constexpr const char* kMetaTaxonomy = "helpmark.taxonomy";  ///< journeys.yaml as indexed
 inline constexpr const char* kMetaStemming = "helpmark.stemming";          ///< "1" or "0"
 inline constexpr const char* kMetaAnswerModel = "helpmark.answer_model";   ///< JSON
 inline constexpr std::string_view kMetaSynonymsPrefix = "helpmark.synonyms.";      ///< + locale

@@ -389,6 +389,7 @@ Result<IndexReport> update_index(const IndexOptions& options, IndexReport* repor
     db.set_metadata(schema::kMetaSchema, schema::kVersion);
     db.set_metadata(schema::kMetaStamp, stamp);
     db.set_metadata(schema::kMetaDefaultLocale, taxonomy->default_locale());
+    db.set_metadata(schema::kMetaTaxonomy, taxonomy->source());
     db.set_metadata(schema::kMetaStemming, options.stemming ? "1" : "0");
     if (rebuild) {  // drop vocabularies of locales that have no article any more
       const std::string prefix(schema::kMetaVocabularyPrefix);

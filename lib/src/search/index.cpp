@@ -501,6 +501,17 @@ std::size_t Index::size() const {
 
 const fs::path& Index::path() const { return impl_->dir(); }
 
+Result<Taxonomy> Index::taxonomy() const {
+  return guarded([&]() -> Result<Taxonomy> {
+    auto handle = impl_->lease();
+    const std::string yaml = handle->db.get_metadata(schema::kMetaTaxonomy);
+    if (yaml.empty())
+      return Status(ErrorCode::kNotFound, impl_->dir().string() + ": this index does not keep its taxonomy (built by "
+                                                                  "an older helpmark); run `helpmark index` again");
+    return Taxonomy::parse(yaml, impl_->dir().string() + " (taxonomy kept in the index)");
+  });
+}
+
 Result<IndexStats> Index::stats() const {
   return guarded([&]() -> Result<IndexStats> { return impl_->stats(); });
 }

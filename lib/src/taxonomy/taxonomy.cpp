@@ -172,6 +172,7 @@ Result<Taxonomy> Taxonomy::parse(std::string_view yaml, const std::string& path)
     return fail(e.mark.line + 1, "malformed YAML: " + e.msg);
   }
   taxonomy.fingerprint_ = text::hex64(text::fnv1a64(yaml));
+  taxonomy.source_ = std::string(yaml);
   return taxonomy;
 }
 
