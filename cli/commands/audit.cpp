@@ -12,6 +12,7 @@
 #include "commands/commands.hpp"
 #include "commands/track_common.hpp"
 #include "helpmark/audit.hpp"
+#include "helpmark/display_path.hpp"
 #include "output.hpp"
 
 namespace helpmark::cli {
@@ -31,13 +32,6 @@ struct AuditCommand {
   std::string store;
   bool list_checks = false;
 };
-
-// "articles" -> "articles/", "." -> "", so printed paths open from where the command ran.
-std::string prefix_of(std::string dir) {
-  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  if (dir.empty() || dir == ".") return {};
-  return dir + "/";
-}
 
 // The check table for people (text, Markdown) or scripts (JSON).
 int print_checks(const std::string& format) {
@@ -170,8 +164,8 @@ int run_audit_command(const AuditCommand& cmd) {
   else if (cmd.format == "markdown") format = AuditFormat::kMarkdown;
   else if (cmd.format == "sarif") format = AuditFormat::kSarif;
   AuditFormatOptions format_options;
-  format_options.path_prefix = prefix_of(cmd.articles);
-  format_options.taxonomy_prefix = prefix_of(cmd.taxonomy);
+  format_options.path_prefix = path_prefix_of(cmd.articles);
+  format_options.taxonomy_prefix = path_prefix_of(cmd.taxonomy);
   format_options.tool_version = HELPMARK_VERSION;
   std::cout << format_audit_report(report.value(), format, format_options) << std::flush;
 
