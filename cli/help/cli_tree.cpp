@@ -55,15 +55,22 @@ std::string command_path(const CLI::App& app) {
 }
 
 std::string summary_of(const CLI::App& app) {
+  // Descriptions are wrapped for --help: a newline inside the sentence is a space; a blank line
+  // or an indented line (the examples) ends it too.
   const std::string& text = app.get_description();
-  std::size_t end = text.size();
+  std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n' || (text[i] == '.' && (i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\n'))) {
-      end = i;
-      break;
+    const char c = text[i];
+    const char next = i + 1 < text.size() ? text[i + 1] : '\n';
+    if (c == '.' && (next == ' ' || next == '\n')) break;
+    if (c == '\n') {
+      if (next == '\n' || next == ' ') break;
+      out += ' ';
+      continue;
     }
+    out += c;
   }
-  return text.substr(0, end);
+  return out;
 }
 
 const CLI::App* find_subcommand(const CLI::App& app, const std::string& name) {

@@ -34,7 +34,7 @@ std::vector<std::string> option_names(const CLI::Option& option);
 /// "helpmark track search": the command's words from the root.
 std::string command_path(const CLI::App& app);
 
-/// The first sentence of the command's description, without its full stop.
+/// The first sentence of the command's description, on one line, without its full stop.
 std::string summary_of(const CLI::App& app);
 
 /// The subcommand of `app` called `name`, or nullptr.
