@@ -6,8 +6,11 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "commands/commands.hpp"
+#include "help/usage_error.hpp"
 #include "output.hpp"
 
 #ifndef HELPMARK_VERSION
@@ -49,7 +52,7 @@ int main(int argc, char** argv) {
       "  helpmark validate articles                      # lint articles without indexing\n"
       "  helpmark serve                                  # HTTP API and demo help center\n",
       "helpmark"};
-  app.set_version_flag("--version", HELPMARK_VERSION);
+  app.set_version_flag("--version", "helpmark " HELPMARK_VERSION);
   app.require_subcommand(1);
   app.fallthrough();
   int exit_code = kExitOk;
@@ -66,6 +69,8 @@ int main(int argc, char** argv) {
   register_report(app, exit_code);
   register_serve(app, exit_code);
   register_learn(app, exit_code);
+  register_completion(app, exit_code);
+  register_manpage(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -75,8 +80,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitUsage;
+    return report_usage_error(app, std::vector<std::string>(argv + 1, argv + argc), e);
   } catch (const std::exception& e) {
     std::cerr << "helpmark: internal error: " << e.what() << "\n";
     return kExitError;

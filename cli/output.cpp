@@ -10,6 +10,22 @@
 
 namespace helpmark::cli {
 
+const std::vector<ExitCodeMeaning>& exit_code_meanings() {
+  static const std::vector<ExitCodeMeaning> kMeanings{
+      {kExitOk, "success"},
+      {kExitError,
+       "the command failed: bad input with --strict, a missing or damaged index, an I/O error (a full disk, a "
+       "read-only directory), an eval floor not met, validate found errors, index refused to empty the index "
+       "(see --allow-empty)"},
+      {kExitUsage, "usage error: an unknown command or flag, a bad value, a missing argument, a limit over the maximum"},
+      {kExitPartial,
+       "index finished but with errors: some articles were skipped (their previous version stays searchable), "
+       "a directory could not be read (its articles stay), or bad synonym or spelling entries were left out"},
+      {kExitLocked, "the index is locked by another writer; try again when it has finished"},
+  };
+  return kMeanings;
+}
+
 int exit_code_for(const Status& status) {
   switch (status.code()) {
     case ErrorCode::kOk: return kExitOk;

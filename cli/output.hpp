@@ -17,6 +17,13 @@ enum ExitCode : int {
   kExitLocked = 4,   ///< Another process is writing the index; try again later.
 };
 
+/// What each exit code means, for helpmark(1); README's "Exit codes" says the same.
+struct ExitCodeMeaning {
+  int code;
+  const char* meaning;
+};
+const std::vector<ExitCodeMeaning>& exit_code_meanings();
+
 int exit_code_for(const Status& status);
 
 /// $HELPMARK_INDEX, else ".helpmark/index".

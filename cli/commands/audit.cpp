@@ -12,6 +12,7 @@
 #include "commands/commands.hpp"
 #include "commands/track_common.hpp"
 #include "helpmark/audit.hpp"
+#include "helpmark/display_path.hpp"
 #include "output.hpp"
 
 namespace helpmark::cli {
@@ -29,15 +30,9 @@ struct AuditCommand {
   std::string fail_on = "error";
   std::string source_hash_of;
   std::string store;
+  std::string docs_url = HELPMARK_DOCS_URL;
   bool list_checks = false;
 };
-
-// "articles" -> "articles/", "." -> "", so printed paths open from where the command ran.
-std::string prefix_of(std::string dir) {
-  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  if (dir.empty() || dir == ".") return {};
-  return dir + "/";
-}
 
 // The check table for people (text, Markdown) or scripts (JSON).
 int print_checks(const std::string& format) {
@@ -170,9 +165,10 @@ int run_audit_command(const AuditCommand& cmd) {
   else if (cmd.format == "markdown") format = AuditFormat::kMarkdown;
   else if (cmd.format == "sarif") format = AuditFormat::kSarif;
   AuditFormatOptions format_options;
-  format_options.path_prefix = prefix_of(cmd.articles);
-  format_options.taxonomy_prefix = prefix_of(cmd.taxonomy);
+  format_options.path_prefix = path_prefix_of(cmd.articles);
+  format_options.taxonomy_prefix = path_prefix_of(cmd.taxonomy);
   format_options.tool_version = HELPMARK_VERSION;
+  format_options.docs_url = cmd.docs_url;
   std::cout << format_audit_report(report.value(), format, format_options) << std::flush;
 
   if (cmd.fail_on == "never") return kExitOk;
@@ -233,6 +229,18 @@ void register_audit(CLI::App& app, int& exit_code) {
                   "Event store for the effectiveness checks (default: $HELPMARK_STORE, else\n"
                   ".helpmark/events.sqlite when it exists; without one they are skipped, with a\n"
                   "note on stderr when $HELPMARK_STORE names a file that does not exist)");
+  sub->add_option("--docs-url", cmd->docs_url,
+                  "Absolute URL of helpmark's README as your team reads it; SARIF rules link to its\n"
+                  "Checks section (helpUri)")
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](const std::string& url) {
+            const auto colon = url.find(':');
+            const bool scheme = colon != std::string::npos && colon > 0 &&
+                                url.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") == colon;
+            return scheme ? std::string() : "'" + url + "' is not an absolute URL (https://... or file:///...)";
+          },
+          "URL"));
   sub->add_flag("--list-checks", cmd->list_checks,
                 "List every check with its severity and what to do, and exit (text, --format markdown\n"
                 "or --json)");

@@ -19,5 +19,8 @@ void register_track(CLI::App& app, int& exit_code);
 void register_report(CLI::App& app, int& exit_code);
 void register_serve(CLI::App& app, int& exit_code);
 void register_learn(CLI::App& app, int& exit_code);
+// These two write from the whole definition under `app` (as it is when they run).
+void register_completion(CLI::App& app, int& exit_code);
+void register_manpage(CLI::App& app, int& exit_code);
 
 }  // namespace helpmark::cli

@@ -58,7 +58,10 @@ int run_search(const SearchCommand& cmd) {
   else if (!r.corrected_query.empty())
     std::printf("Did you mean \"%s\"?\n", r.corrected_query.c_str());
   if (!r.notice.empty()) std::printf("Note: %s.\n", r.notice.c_str());
-  if (r.hits.empty()) {
+  if (cmd.args.limit == 0) {
+    std::printf("%zu result%s for \"%s\" (--limit 0: counts only)\n\n", r.total, r.total == 1 ? "" : "s",
+                cmd.args.query.c_str());
+  } else if (r.hits.empty()) {
     std::printf("No results for \"%s\"%s.\n", cmd.args.query.c_str(),
                 r.total > 0 ? " on this page" : "");
   } else {
@@ -111,7 +114,7 @@ void register_search(CLI::App& app, int& exit_code) {
   sub->add_option("--facet", cmd->args.facets,
                   "Count these fields over all matches: journey, subtopic, audience, locale, tags, status")
       ->delimiter(',');
-  sub->add_option("--limit", cmd->args.limit, "Results per page (1-1000)")->capture_default_str()->check(CLI::Range(0, 1000));
+  sub->add_option("--limit", cmd->args.limit, "Results per page, 0-1000; 0 shows no hits, only the total and the --facet counts")->capture_default_str()->check(CLI::Range(0, 1000));
   sub->add_option("--offset", cmd->args.offset, "Skip this many results (pagination)")->capture_default_str()->check(CLI::NonNegativeNumber);
   sub->add_flag("--json", cmd->json, "Print one JSON object (schema in README); hits carry their scores");
   sub->add_flag("--explain", cmd->explain,

@@ -5,6 +5,7 @@
 
 #include "commands/commands.hpp"
 #include "helpmark/article.hpp"
+#include "helpmark/display_path.hpp"
 #include "helpmark/indexer.hpp"
 #include "helpmark/json.hpp"
 #include "output.hpp"
@@ -30,6 +31,7 @@ int run_validate(const ValidateCommand& cmd) {
   if (!set.ok()) return report_error(set.status(), cmd.json);
   // Everything `index` reads: the references between articles and the vocabulary files too.
   for (auto& d : check_article_references(set.value())) set->diagnostics.push_back(std::move(d));
+  show_paths_from_working_dir(cmd.articles, set->diagnostics);  // the vocabulary files' already do
   for (auto& d : validate_vocabulary_files(cmd.taxonomy, taxonomy.value())) set->diagnostics.push_back(std::move(d));
   std::size_t errors = 0, warnings = 0;
   std::set<std::string> bad_files;

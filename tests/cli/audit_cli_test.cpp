@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <regex>
+#include <set>
 
 #include "cli/cli_util.hpp"
 
@@ -189,6 +192,90 @@ TEST_SUITE("cli/audit") {
       CHECK(location.at("region").at("startLine").get<int>() >= 1);
     }
     CHECK(results[0].at("properties").at("owner") == "payments-content");
+  }
+
+  TEST_CASE("SARIF fingerprints: one per result, the same from run to run while the finding is") {
+    auto fingerprints = [](const RunResult& run) {
+      HM_RUN_INFO(run);
+      std::vector<std::string> out;
+      const json sarif = hmtest::CliKb::parse_json(run.out);
+      for (const auto& r : sarif.at("runs")[0].at("results"))
+        out.push_back(r.at("partialFingerprints").at("helpmark/v1").get<std::string>());
+      return out;
+    };
+    const auto first = fingerprints(audit("links", {"--format", "sarif"}));
+    REQUIRE(first.size() == 12);
+    for (const auto& f : first) CHECK_MESSAGE(std::regex_match(f, std::regex("[0-9a-f]{16}:[0-9]+")), f);
+    CHECK(std::set<std::string>(first.begin(), first.end()).size() == first.size());  // no two alike
+    CHECK(fingerprints(audit("links", {"--format", "sarif"})) == first);
+
+    // Lines move (a paragraph added above every finding): the lines change, the fingerprints not.
+    hmtest::TempDir dir;
+    hmtest::fs::copy(kAudit / "links", dir.path(), hmtest::fs::copy_options::recursive);
+    for (const auto& entry : hmtest::fs::recursive_directory_iterator(dir / "articles")) {
+      if (entry.path().extension() != ".md") continue;
+      std::string text = hmtest::read_file(entry.path());
+      const auto body = text.find("\n---\n", 4);
+      REQUIRE(body != std::string::npos);
+      text.insert(body + 5, "\nA paragraph added on top.\n\nAnd another.\n");
+      std::ofstream(entry.path(), std::ios::binary) << text;
+    }
+    auto moved = helpmark_cli({"audit", (dir / "articles").string(), "--taxonomy", (dir / "taxonomy").string(),
+                               "--as-of", "2026-11-01", "--format", "sarif"});
+    const json moved_results = hmtest::CliKb::parse_json(moved.out).at("runs")[0].at("results");
+    const json first_results = hmtest::CliKb::parse_json(audit("links", {"--format", "sarif"}).out).at("runs")[0].at("results");
+    REQUIRE(moved_results.size() == first_results.size());
+    auto lines = [](const json& results) {
+      std::vector<int> out;
+      for (const auto& r : results) out.push_back(r.at("locations")[0].at("physicalLocation").at("region").at("startLine"));
+      return out;
+    };
+    CHECK(lines(moved_results) != lines(first_results));
+    // The files are elsewhere, so compare what stays: the same check in the same place keeps its
+    // fingerprint when the audit is run from the copy's parent with the same relative paths.
+    auto relative = [&](const hmtest::fs::path& root) {
+      return helpmark_cli({"audit", "articles", "--taxonomy", "taxonomy", "--as-of", "2026-11-01", "--format", "sarif"},
+                          {}, root);
+    };
+    hmtest::TempDir original;
+    hmtest::fs::copy(kAudit / "links", original.path(), hmtest::fs::copy_options::recursive);
+    CHECK(fingerprints(relative(dir.path())) == fingerprints(relative(original.path())));
+
+    // Numbers in a message (days overdue, the date to set) change with the date; the
+    // fingerprint does not.
+    auto stale_on = [&](const std::string& date) {
+      return helpmark_cli({"audit", (kAudit / "stale/articles").string(), "--taxonomy",
+                           (kAudit / "stale/taxonomy").string(), "--as-of", date, "--format", "sarif",
+                           "--check", "stale/overdue"});
+    };
+    auto early = stale_on("2026-11-01"), late = stale_on("2026-12-15");
+    CHECK(early.out != late.out);
+    const auto before = fingerprints(early), after = fingerprints(late);
+    REQUIRE_FALSE(before.empty());
+    CHECK(after.size() == before.size() + 1);  // due-today became overdue in between
+    for (const auto& f : before) CHECK_MESSAGE(std::find(after.begin(), after.end(), f) != after.end(), f);
+  }
+
+  TEST_CASE("SARIF rules link to the Checks section of the README (helpUri)") {
+    auto rules_of = [](const RunResult& run) {
+      HM_RUN_INFO(run);
+      REQUIRE(run.exit_code == 1);
+      return hmtest::CliKb::parse_json(run.out).at("runs")[0].at("tool").at("driver").at("rules");
+    };
+    for (const auto& rule : rules_of(audit("links", {"--format", "sarif"}))) {
+      const std::string uri = rule.at("helpUri");
+      CHECK_MESSAGE(uri.rfind("file:///", 0) == 0, uri);  // the installed README by default
+      CHECK_MESSAGE(contains(uri, "/README.md#checks"), uri);
+    }
+    const std::string published = "https://docs.example.org/helpmark/README.md";
+    for (const auto& rule : rules_of(audit("links", {"--format", "sarif", "--docs-url", published})))
+      CHECK(rule.at("helpUri") == published + "#checks");
+
+    auto relative = audit("links", {"--format", "sarif", "--docs-url", "README.md"});
+    HM_RUN_INFO(relative);
+    CHECK(relative.exit_code == 2);
+    CHECK(contains(relative.err, "'README.md' is not an absolute URL"));
+    CHECK(audit("links", {"--format", "sarif", "--docs-url", ""}).exit_code == 2);
   }
 
   TEST_CASE("SARIF levels map info to note, and URIs are percent-encoded") {

@@ -141,7 +141,7 @@ TEST_SUITE("cli/validate") {
     REQUIRE(j.at("diagnostics").size() == 17);
     bool found = false;
     for (const auto& d : j.at("diagnostics"))
-      if (d.at("path") == "malformed-yaml.md") found = d.at("line") == 3 && d.at("severity") == "error";
+      if (d.at("path") == (hmtest::kBadArticles / "malformed-yaml.md").string()) found = d.at("line") == 3 && d.at("severity") == "error";
     CHECK(found);
   }
 

@@ -166,12 +166,18 @@ struct AuditFormatOptions {
   std::string path_prefix;
   std::string taxonomy_prefix;  ///< Same, for findings about the taxonomy files.
   std::string tool_version;     ///< For SARIF's tool.driver.version.
+  /// Absolute URL of the document whose "Checks" table explains every check (README.md as
+  /// published); each SARIF rule's helpUri points into it. Empty: rules carry no helpUri.
+  std::string docs_url;
 };
 
 /// Renders a report. Text and Markdown group findings by owner, then journey, and end with a
 /// summary line; JSON is {"as_of", "articles", "summary", "findings"}; SARIF is version 2.1.0,
 /// with a file and a start line on every result (as GitHub code scanning requires): a finding
 /// about no file is placed in `<taxonomy>/journeys.yaml`, one about a whole file at line 1.
+/// Every SARIF result has partialFingerprints["helpmark/v1"], which stays the same from run to run
+/// while the finding does (lines moving and numbers in its message changing included), so
+/// code-scanning tools track it instead of closing and reopening it.
 std::string format_audit_report(const AuditReport& report, AuditFormat format,
                                 const AuditFormatOptions& options = {});
 

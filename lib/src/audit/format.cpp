@@ -3,9 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
 #include <sstream>
 
 #include "helpmark/audit.hpp"
+#include "util/text.hpp"
 
 namespace helpmark {
 namespace {
@@ -149,6 +151,25 @@ const char* sarif_level(AuditSeverity s) {
   return "warning";
 }
 
+// What identifies a finding across runs: its check, its file and its message with every number
+// replaced by '#' (line numbers, counts, ages and dates change while the finding stays the same),
+// hashed; then ":N" for the Nth finding with that hash in this report, so two such findings in one
+// file stay apart (GitHub's own primaryLocationLineHash is numbered the same way).
+std::string fingerprint_base(const Finding& f, const std::string& file) {
+  std::string message;
+  for (char c : f.message) {
+    const bool digit = c >= '0' && c <= '9';
+    if (!digit) message += c;
+    else if (message.empty() || message.back() != '#') message += '#';
+  }
+  return text::hex64(text::fnv1a64(f.check + '\n' + file + '\n' + message));
+}
+
+// A rule's documentation: the "Checks" section of docs_url, the table that says what each
+// check finds and how to fix it. SARIF wants an absolute URI here (a relative one would have
+// nothing to be relative to), hence a URL and not a path into the knowledge base.
+std::string help_uri(const std::string& docs_url) { return docs_url + "#checks"; }
+
 std::string format_sarif(const AuditReport& report, const AuditFormatOptions& options) {
   using json = nlohmann::ordered_json;
   json rules = json::array();
@@ -158,12 +179,14 @@ std::string format_sarif(const AuditReport& report, const AuditFormatOptions& op
     rule["id"] = c.id;
     rule["shortDescription"] = {{"text", c.description}};
     rule["help"] = {{"text", c.fix}};
+    if (!options.docs_url.empty()) rule["helpUri"] = help_uri(options.docs_url);
     const auto set = report.severity_overrides.find(c.id);
     rule["defaultConfiguration"] = {
         {"level", sarif_level(set == report.severity_overrides.end() ? c.severity : set->second)}};
     rules.push_back(rule);
   }
   json results = json::array();
+  std::map<std::string, int> fingerprints_seen;
   for (const auto& f : report.findings) {
     json r;
     r["ruleId"] = f.check;
@@ -180,6 +203,8 @@ std::string format_sarif(const AuditReport& report, const AuditFormatOptions& op
     physical["artifactLocation"] = {{"uri", uri_of(file)}};
     physical["region"] = {{"startLine", std::max(f.line, 1)}};
     r["locations"] = json::array({{{"physicalLocation", physical}}});
+    const std::string fingerprint = fingerprint_base(f, file);
+    r["partialFingerprints"] = {{"helpmark/v1", fingerprint + ":" + std::to_string(++fingerprints_seen[fingerprint])}};
     json properties;
     if (!f.article_id.empty()) properties["article"] = f.article_id;
     if (!f.owner.empty()) properties["owner"] = f.owner;

@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "analysis/analyzer.hpp"
+#include "helpmark/display_path.hpp"
 #include "helpmark/learning.hpp"
 #include "index/document_builder.hpp"
 #include "index/schema.hpp"
@@ -227,6 +228,7 @@ Result<IndexReport> update_index(const IndexOptions& options, IndexReport* repor
   for (const auto& d : report.diagnostics)
     if (d.severity == Severity::kError) failed_paths.insert(d.path);
   report.skipped = failed_paths.size();
+  show_paths_from_working_dir(options.articles_dir, report.diagnostics);
   VocabularyFiles vocabulary_files =
       load_vocabulary_files(options.taxonomy_dir, taxonomy.value(), options.stemming, report.diagnostics);
   if (options.strict && has_errors(report.diagnostics))
@@ -265,8 +267,11 @@ Result<IndexReport> update_index(const IndexOptions& options, IndexReport* repor
       report.notices.push_back("the models learn from " + std::to_string(overlay->questions.size()) +
                                " questions learned from traffic (" + overlay_file.string() + ", revision " + std::to_string(overlay->revision) + ")");
     }
+    std::vector<Diagnostic> example_diagnostics;
     auto examples = model::collect_examples(set->articles, taxonomy->locales(), options.stemming,
-                                            model::ExampleLimits{}, report.diagnostics, learned);
+                                            model::ExampleLimits{}, example_diagnostics, learned);
+    show_paths_from_working_dir(options.articles_dir, example_diagnostics);
+    report.diagnostics.insert(report.diagnostics.end(), example_diagnostics.begin(), example_diagnostics.end());
 
     // The ranking settings: chosen again from the articles' questions on a first build, a new
     // schema or taxonomy, --retrain, or once a fifth of the articles changed since the last
