@@ -1,4 +1,4 @@
-// The learning loop's simulation (README, "Learning from traffic"; issue 18): labelled queries
+// The learning loop's simulation (docs/tracking.md, "Learning from traffic"; issue 18): labelled queries
 // become synthetic traffic in an event store, and targeted floods of fake sessions test the
 // defences. bench/learn_sim.sh drives it with `helpmark eval` and `helpmark learn apply`.
 //

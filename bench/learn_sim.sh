@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The learning loop measured on synthetic traffic (issue 18; README, "Learning from traffic").
+# The learning loop measured on synthetic traffic (issue 18; docs/tracking.md, "Learning from traffic").
 #
 # For each data set: split the labelled queries by a stable hash of their qid into halves A and
 # B; measure half B with `helpmark eval` (before); replay half A as simulated users

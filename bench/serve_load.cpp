@@ -1,4 +1,4 @@
-// A bounded HTTP load generator for `helpmark serve` (README, "helpmark serve"): N client
+// A bounded HTTP load generator for `helpmark serve` (docs/serve.md): N client
 // threads, each with one keep-alive connection, send M requests in total from the workload of
 // bench/gen (searches with their filters and facets, autocomplete prefixes, chatbot questions)
 // and report requests/s and latency percentiles. Closed loop: a thread sends its next request

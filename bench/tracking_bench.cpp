@@ -282,7 +282,7 @@ int main(int argc, char** argv) {
   options.article_lookup = [](const std::string& id) -> std::optional<ArticleMeta> {
     static const char* kJourneys[] = {"payments", "returns", "disputes", "sellers", "onboarding"};
     const auto n = std::stoul(id.substr(id.find('-') + 1));
-    return ArticleMeta{"Article " + id, kJourneys[n % 5], "en"};
+    return ArticleMeta{"Article " + id, kJourneys[n % 5], "en", id};
   };
   std::vector<double> report_times, report_cpu;
   Report last;

@@ -8,7 +8,7 @@
 
 namespace helpmark::cli {
 
-/// Exit codes, documented in README ("Exit codes").
+/// Exit codes, documented in docs/cli.md ("Exit codes").
 enum ExitCode : int {
   kExitOk = 0,
   kExitError = 1,    ///< The command failed (bad input with --strict, missing index, I/O).
@@ -17,7 +17,7 @@ enum ExitCode : int {
   kExitLocked = 4,   ///< Another process is writing the index; try again later.
 };
 
-/// What each exit code means, for helpmark(1); README's "Exit codes" says the same.
+/// What each exit code means, for helpmark(1); docs/cli.md's "Exit codes" says the same.
 struct ExitCodeMeaning {
   int code;
   const char* meaning;

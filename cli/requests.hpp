@@ -45,7 +45,7 @@ struct SuggestArgs {
 SearchRequest to_search_request(const SearchArgs& args);
 AnswerOptions to_answer_options(const AnswerArgs& args);
 
-/// The documented JSON (README, "helpmark search" / "Answers for chatbots" / autocomplete) of a
+/// The documented JSON (docs/cli.md, "helpmark search"; docs/search.md, "Answers for chatbots"; docs/serve.md, autocomplete) of a
 /// request run against `index`, without a trailing newline; the library's Status on failure.
 Result<std::string> search_json(const Index& index, const SearchArgs& args);
 Result<std::string> answer_json(const Index& index, const AnswerArgs& args);

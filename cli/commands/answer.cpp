@@ -86,7 +86,7 @@ void register_answer(CLI::App& app, int& exit_code) {
           },
           "NUMBER in [0, 1]"));
   sub->add_option("--alternatives", cmd->args.alternatives, "Other candidates to list")->capture_default_str()->check(CLI::Range(0, 50));
-  sub->add_flag("--json", cmd->json, "Print one JSON object (schema in README)");
+  sub->add_flag("--json", cmd->json, "Print one JSON object (schema in docs/tracking.md)");
   sub->callback([cmd, &exit_code] { exit_code = run_answer(*cmd); });
 }
 

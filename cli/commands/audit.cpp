@@ -230,8 +230,8 @@ void register_audit(CLI::App& app, int& exit_code) {
                   ".helpmark/events.sqlite when it exists; without one they are skipped, with a\n"
                   "note on stderr when $HELPMARK_STORE names a file that does not exist)");
   sub->add_option("--docs-url", cmd->docs_url,
-                  "Absolute URL of helpmark's README as your team reads it; SARIF rules link to its\n"
-                  "Checks section (helpUri)")
+                  "Absolute URL of helpmark's audit documentation (docs/audit.md) as your team reads\n"
+                  "it; SARIF rules link to its Checks section (helpUri)")
       ->capture_default_str()
       ->check(CLI::Validator(
           [](const std::string& url) {

@@ -250,7 +250,7 @@ void register_learn(CLI::App& app, int& exit_code) {
       "Learn from the tracked events what customers call each article: a query becomes a learned\n"
       "question of an article when enough distinct sessions searched it, read that article and did\n"
       "not open a ticket (or voted it helpful, or accepted the bot's answer). Review the proposals,\n"
-      "or apply them: the next `helpmark index` trains the article's model on them. README,\n"
+      "or apply them: the next `helpmark index` trains the article's model on them. docs/tracking.md,\n"
       "\"Learning from traffic\", explains the defences against fake events.\n"
       "  helpmark learn suggest                      # proposals for writers (Markdown)\n"
       "  helpmark learn suggest --json > proposals.json\n"

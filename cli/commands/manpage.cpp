@@ -6,6 +6,7 @@
 #include "commands/commands.hpp"
 #include "help/cli_tree.hpp"
 #include "help/manpage.hpp"
+#include "help/markdown_reference.hpp"
 #include "help/usage_error.hpp"
 #include "output.hpp"
 
@@ -15,6 +16,7 @@ namespace {
 struct ManpageCommand {
   std::string command;
   std::string output_dir;
+  bool markdown = false;
 };
 
 int write_pages(const CLI::App& root, const std::filesystem::path& dir) {
@@ -36,6 +38,10 @@ int write_pages(const CLI::App& root, const std::filesystem::path& dir) {
 
 int run_manpage(const CLI::App& root, const ManpageCommand& cmd) {
   if (!cmd.output_dir.empty()) return write_pages(root, cmd.output_dir);
+  if (cmd.markdown) {
+    std::cout << markdown_reference(root);
+    return kExitOk;
+  }
   if (cmd.command.empty()) {
     std::cout << man_page(root, HELPMARK_VERSION);
     return kExitOk;
@@ -54,13 +60,19 @@ void register_manpage(CLI::App& app, int& exit_code) {
   CLI::App* sub = app.add_subcommand(
       "manpage",
       "Print a man page: helpmark(1), or helpmark-COMMAND(1) with COMMAND; --output-dir writes them all\n"
-      "(the build does, and `cmake --install` installs them).\n"
+      "(the build does, and `cmake --install` installs them); --markdown prints the whole command\n"
+      "reference as Markdown (docs/cli-reference.md is this output).\n"
       "Examples:\n"
       "  helpmark manpage search | man -l -\n"
-      "  helpmark manpage --output-dir man/man1");
+      "  helpmark manpage --output-dir man/man1\n"
+      "  helpmark manpage --markdown > docs/cli-reference.md");
   sub->add_option("command", cmd->command, "The command whose page to print (default: the program's)");
   sub->add_option("--output-dir", cmd->output_dir, "Write every page into this directory as helpmark*.1")
       ->excludes(sub->get_option("command"));
+  sub->add_flag("--markdown", cmd->markdown,
+                "Print every command's reference as one Markdown document instead of a man page")
+      ->excludes(sub->get_option("command"))
+      ->excludes(sub->get_option("--output-dir"));
   const CLI::App* root = &app;
   sub->callback([cmd, root, &exit_code] { exit_code = run_manpage(*root, *cmd); });
 }

@@ -1,4 +1,5 @@
 // helpmark report: which articles resolve questions, which searches fail, where customers give up.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -29,6 +30,7 @@ struct ReportCommand {
   bool csv = false;
   std::string table = "articles";
   std::string html;
+  std::string svg;
 };
 
 Status usage(const std::string& message) { return Status(ErrorCode::kInvalidArgument, message); }
@@ -50,8 +52,11 @@ Status write_file_atomically(const std::string& path, const std::string& content
 
 int run_report(const ReportCommand& cmd) {
   const bool json = cmd.json;
-  if (static_cast<int>(cmd.json) + static_cast<int>(cmd.csv) + static_cast<int>(!cmd.html.empty()) > 1)
-    return report_error(usage("choose one output: --json, --csv or --html FILE"), json);
+  if (static_cast<int>(cmd.json) + static_cast<int>(cmd.csv) + static_cast<int>(!cmd.html.empty()) +
+          static_cast<int>(!cmd.svg.empty()) >
+      1)
+    return report_error(usage("choose one output: --json, --csv, --html FILE or --svg CHART"), json);
+
   tracking::ReportOptions options;
   if (!cmd.from.empty()) {
     options.from_ms = parse_date_or_time(cmd.from);
@@ -118,6 +123,10 @@ int run_report(const ReportCommand& cmd) {
     auto csv = tracking::report_to_csv(report.value(), cmd.table);
     if (!csv.ok()) return report_error(csv.status(), false);
     std::cout << csv.value();
+  } else if (!cmd.svg.empty()) {
+    auto svg = tracking::report_chart_svg(report.value(), cmd.svg);
+    if (!svg.ok()) return report_error(svg.status(), false);
+    std::cout << svg.value();
   } else if (!cmd.html.empty()) {
     const std::string page = tracking::report_to_html(report.value());
     if (cmd.html == "-") {
@@ -144,13 +153,17 @@ void register_report(CLI::App& app, int& exit_code) {
       "Report article effectiveness from the tracked events: views, click-through, helpfulness and\n"
       "deflection per article; top, zero-result, low-click, refined and abandoned queries (\"refund\" and\n"
       "\"refunds\" count together); content gaps with their likely journey; per journey, locale,\n"
-      "audience and over time. Definitions of every number are in README (\"Metrics\").\n"
+      "audience and over time. Definitions of every number are in docs/tracking.md (\"Metrics\").\n"
       "Examples:\n"
       "  helpmark report                                   # tables on the terminal\n"
       "  helpmark report --from 2026-11-01 --to 2026-11-30 --journey payments\n"
       "  helpmark report --window 48h --json > report.json\n"
       "  helpmark report --csv --table zero-results > zero.csv\n"
-      "  helpmark report --html report.html               # charts for a browser, no network needed");
+      "  helpmark report --html report.html               # charts for a browser, no network needed\n"
+      "  helpmark report --svg queries > top-queries.svg  # one chart alone, to embed elsewhere\n"
+      "With --from, the headline figures are compared with the period of the same length just before\n"
+      "(an open --to ends at the newest event). Searches made without a locale count under the locale\n"
+      "'all'; translations of one article are one row, with a row per translation.");
   sub->add_option("--store", cmd->store, "Event store file (default: $HELPMARK_STORE, else events.sqlite beside the index)");
   sub->add_option("--index", cmd->index,
                   "Index for article titles and journeys (default: $HELPMARK_INDEX or .helpmark/index, when present)")
@@ -158,7 +171,7 @@ void register_report(CLI::App& app, int& exit_code) {
   sub->add_option("--from", cmd->from, "Count events at or after this date or ISO time");
   sub->add_option("--to", cmd->to, "Count events up to this date (included) or before this ISO time");
   sub->add_option("--journey", cmd->journey, "Only events about this journey (e.g. payments)");
-  sub->add_option("--locale", cmd->locale, "Only events in this locale (e.g. es)");
+  sub->add_option("--locale", cmd->locale, "Only events in this locale (e.g. es; 'all': searches made without a locale)");
   sub->add_option("--audience", cmd->audience, "Only events of this audience (buyer, seller, partner)");
   sub->add_option("--window", cmd->window, "Deflection window: no ticket within this time after a view")
       ->capture_default_str();
@@ -169,12 +182,15 @@ void register_report(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"auto", "day", "week", "month"}));
   sub->add_option("--top", cmd->top, "Rows per table (0 = all)")->capture_default_str()->check(CLI::NonNegativeNumber);
   sub->add_option("--min-gap", cmd->min_gap, "Occurrences that make a content gap")->capture_default_str();
-  sub->add_flag("--json", cmd->json, "Print the whole report as one JSON object (schema in README)");
+  sub->add_flag("--json", cmd->json, "Print the whole report as one JSON object (schema in docs/tracking.md)");
   sub->add_flag("--csv", cmd->csv, "Print one table as CSV (choose it with --table)");
   sub->add_option("--table", cmd->table,
                   "Table for --csv: articles, queries, zero-results, low-click, gaps, journeys, locales, audiences, time")
       ->capture_default_str();
   sub->add_option("--html", cmd->html, "Write a self-contained HTML report with charts to FILE ('-' for stdout)");
+  sub->add_option("--svg", cmd->svg, "Print one chart as a standalone SVG: articles, queries, journeys or time")
+      ->type_name("CHART")
+      ->check(CLI::IsMember(tracking::report_charts()));
   sub->callback([cmd, &exit_code] { exit_code = run_report(*cmd); });
 }
 

@@ -116,7 +116,7 @@ void register_search(CLI::App& app, int& exit_code) {
       ->delimiter(',');
   sub->add_option("--limit", cmd->args.limit, "Results per page, 0-1000; 0 shows no hits, only the total and the --facet counts")->capture_default_str()->check(CLI::Range(0, 1000));
   sub->add_option("--offset", cmd->args.offset, "Skip this many results (pagination)")->capture_default_str()->check(CLI::NonNegativeNumber);
-  sub->add_flag("--json", cmd->json, "Print one JSON object (schema in README); hits carry their scores");
+  sub->add_flag("--json", cmd->json, "Print one JSON object (schema in docs/tracking.md); hits carry their scores");
   sub->add_flag("--explain", cmd->explain,
                 "Show how each hit was scored: the lexical model's score, Xapian's and the fused score");
   sub->callback([cmd, &exit_code] { exit_code = run_search(*cmd); });

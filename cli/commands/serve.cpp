@@ -1,4 +1,4 @@
-// helpmark serve: the HTTP API and the demo help center (README, "helpmark serve").
+// helpmark serve: the HTTP API and the demo help center (docs/serve.md).
 #include <cstdlib>
 
 #include "commands/commands.hpp"
@@ -38,7 +38,7 @@ void register_serve(CLI::App& app, int& exit_code) {
   sub->add_option("--index", cmd->options.index_dir, "Index directory")->capture_default_str();
   sub->add_option("--store", cmd->store,
                   "Event store for POST /v1/events (default $HELPMARK_STORE, else events.sqlite beside the index)");
-  sub->add_option("--privacy", cmd->options.privacy, "Extra scrub patterns for events (YAML; see README)");
+  sub->add_option("--privacy", cmd->options.privacy, "Extra scrub patterns for events (YAML; see docs/tracking.md)");
   sub->add_option_function<std::string>(
          "--store-text",
          [cmd](const std::string& mode) { cmd->options.store_only_vocabulary = mode == "vocabulary"; },
@@ -52,7 +52,7 @@ void register_serve(CLI::App& app, int& exit_code) {
       ->check([](const std::string& url) { return serve::contact_url_problem(url); });
   sub->add_option("--site", cmd->options.site_file,
                   "The help center's look and hand-off (YAML): name, logo, accent colour, contact_url,\n"
-                  "footer_links; see README, \"Site configuration\". --contact-url wins over its contact_url")
+                  "footer_links; see docs/serve.md, \"Site configuration\". --contact-url wins over its contact_url")
       ->check(CLI::ExistingFile);
   sub->add_option("--listen", cmd->options.listen, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();

@@ -374,7 +374,7 @@ void register_track(CLI::App& app, int& exit_code) {
       "Record what happens around search, so `helpmark report` can tell which articles resolve questions.\n"
       "Query texts, bot questions and feedback reasons are scrubbed of emails, phone numbers, card numbers,\n"
       "IBANs, national ids, dates of birth, postcodes, street addresses, names after \"my name is\" and\n"
-      "configured patterns before they are stored (README lists exactly what). Sessions are opaque ids.\n"
+      "configured patterns before they are stored (docs/tracking.md lists exactly what). Sessions are opaque ids.\n"
       "Examples:\n"
       "  helpmark track search \"refund late\" --session s1 --locale en --results refund-timing,refund-not-received\n"
       "  helpmark track click --session s1 --article refund-timing --position 1\n"
@@ -382,7 +382,7 @@ void register_track(CLI::App& app, int& exit_code) {
       "  helpmark track feedback --session s1 --article refund-timing --helpful yes\n"
       "  helpmark track answer \"where is my refund\" --session s2 --article refund-timing --confidence 0.8 --accepted yes\n"
       "  helpmark track ticket --session s3 --journey payments\n"
-      "  helpmark track import events.jsonl          # one JSON event a line (schema in README)\n"
+      "  helpmark track import events.jsonl          # one JSON event a line (schema in docs/tracking.md)\n"
       "  helpmark track export --since 2026-11-01 > events.jsonl\n"
       "  helpmark track prune --older-than 400d\n"
       "The store is .helpmark/events.sqlite unless --store or $HELPMARK_STORE says otherwise.");

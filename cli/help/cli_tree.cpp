@@ -54,6 +54,13 @@ std::string command_path(const CLI::App& app) {
   return parent ? command_path(*parent) + " " + app.get_name() : app.get_name();
 }
 
+std::string command_slug(const CLI::App& app) {
+  std::string slug = command_path(app);
+  for (char& c : slug)
+    if (c == ' ') c = '-';
+  return slug;
+}
+
 std::string summary_of(const CLI::App& app) {
   // Descriptions are wrapped for --help: a newline inside the sentence is a space; a blank line
   // or an indented line (the examples) ends it too.

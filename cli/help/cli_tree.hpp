@@ -34,6 +34,9 @@ std::vector<std::string> option_names(const CLI::Option& option);
 /// "helpmark track search": the command's words from the root.
 std::string command_path(const CLI::App& app);
 
+/// "helpmark-track-search": the command path joined by dashes (man page names, Markdown anchors).
+std::string command_slug(const CLI::App& app);
+
 /// The first sentence of the command's description, on one line, without its full stop.
 std::string summary_of(const CLI::App& app);
 

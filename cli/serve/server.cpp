@@ -321,7 +321,7 @@ class Server {
         return httplib::Server::HandlerResponse::Handled;
       }
       switch (res.status) {
-        case 404: send_error(res, 404, "not found", "no such endpoint; see README, \"helpmark serve\""); break;
+        case 404: send_error(res, 404, "not found", "no such endpoint; see /v1/openapi.json"); break;
         case 413: send_error(res, 413, "payload too large", "the request body is over the server's limit (--max-body)"); break;
         case 414: send_error(res, 414, "uri too long", "the request URI is too long"); break;
         default: send_error(res, res.status, res.status >= 500 ? "internal error" : "bad request", res.status >= 500 ? "internal error" : "the request is malformed"); break;

@@ -256,7 +256,7 @@ TEST_SUITE("cli/audit") {
     for (const auto& f : before) CHECK_MESSAGE(std::find(after.begin(), after.end(), f) != after.end(), f);
   }
 
-  TEST_CASE("SARIF rules link to the Checks section of the README (helpUri)") {
+  TEST_CASE("SARIF rules link to the Checks section of docs/audit.md (helpUri)") {
     auto rules_of = [](const RunResult& run) {
       HM_RUN_INFO(run);
       REQUIRE(run.exit_code == 1);
@@ -264,17 +264,17 @@ TEST_SUITE("cli/audit") {
     };
     for (const auto& rule : rules_of(audit("links", {"--format", "sarif"}))) {
       const std::string uri = rule.at("helpUri");
-      CHECK_MESSAGE(uri.rfind("file:///", 0) == 0, uri);  // the installed README by default
-      CHECK_MESSAGE(contains(uri, "/README.md#checks"), uri);
+      CHECK_MESSAGE(uri.rfind("file:///", 0) == 0, uri);  // the installed docs/audit.md by default
+      CHECK_MESSAGE(contains(uri, "/docs/audit.md#checks"), uri);
     }
-    const std::string published = "https://docs.example.org/helpmark/README.md";
+    const std::string published = "https://docs.example.org/helpmark/docs/audit.md";
     for (const auto& rule : rules_of(audit("links", {"--format", "sarif", "--docs-url", published})))
       CHECK(rule.at("helpUri") == published + "#checks");
 
-    auto relative = audit("links", {"--format", "sarif", "--docs-url", "README.md"});
+    auto relative = audit("links", {"--format", "sarif", "--docs-url", "docs/audit.md"});
     HM_RUN_INFO(relative);
     CHECK(relative.exit_code == 2);
-    CHECK(contains(relative.err, "'README.md' is not an absolute URL"));
+    CHECK(contains(relative.err, "'docs/audit.md' is not an absolute URL"));
     CHECK(audit("links", {"--format", "sarif", "--docs-url", ""}).exit_code == 2);
   }
 

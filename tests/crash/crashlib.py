@@ -1,4 +1,4 @@
-"""Helpers shared by the crash and fault tests (README, "Reliability"): running helpmark,
+"""Helpers shared by the crash and fault tests (docs/reliability.md): running helpmark,
 comparing search results, reporting. Every test exits 0 (pass), 1 (fail) or 77 (a tool or a
 permission it needs is missing: skipped)."""
 import json

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A full disk and read-only directories while indexing and while recording events: a clear
 error (exit 1, no crash), nothing half-written, the previous index and events intact.
-Needs root to mount a small tmpfs (skipped, 77, otherwise). README, "Reliability".
+Needs root to mount a small tmpfs (skipped, 77, otherwise). docs/reliability.md.
 
     disk_full.py HELPMARK ARTICLES TAXONOMY WORKDIR"""
 import json

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """SIGKILL `helpmark track` while several processes write single events and batches to one
 store: every acknowledged event (exit 0) must be stored exactly once, and no event twice.
-README, "Reliability".
+docs/reliability.md.
 
     events_kill.py HELPMARK WORKDIR [--writers 4] [--rounds 25]"""
 import argparse

@@ -2,7 +2,7 @@
 """SIGKILL `helpmark index` at many points of an update of a generated help center (parsing,
 writing documents inside the transaction, committing) and check after each kill that the index
 still opens at its previous revision with identical search results; then that the next run
-completes. README, "Reliability".
+completes. docs/reliability.md.
 
     index_kill.py HELPMARK GEN WORKDIR [--articles 10000] [--kills 12]"""
 import argparse

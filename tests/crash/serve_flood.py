@@ -20,7 +20,7 @@ c = Checks("serve-flood")
 c.check(r.returncode == 0, f"bench/serve_flood exited {r.returncode}")
 j = json.load(open(os.path.join(out, "serve-flood-latest.json")))
 lat, idle, rss = j["latency"], j["idle"], j["rss_kib"]
-# Bounds far from the measured figures (README): they tell a stuck server from a working one on a
+# Bounds far from the measured figures (docs/reliability.md): they tell a stuck server from a working one on a
 # loaded 2-core machine; the figures themselves go in the report.
 c.check(j["answers_afterwards"], "the server does not answer after the flood")
 c.check(idle["healthz_seconds"] is not None and idle["healthz_seconds"] < 5, f"/healthz beside idle connections: {idle}")

@@ -4,8 +4,10 @@
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "tracking/report.hpp"
+#include "util/display_width.hpp"
 #include "tracking_util.hpp"
 
 namespace fs = std::filesystem;
@@ -500,5 +502,198 @@ TEST_SUITE("tracking/report") {
     auto csv = helpmark::tracking::report_to_csv(r.value(), "queries").value();
     CHECK(hmtest::contains(csv, "\"'=HYPERLINK(\"\"x\"\")\""));
     CHECK(hmtest::contains(csv, ",'@SUM(A1),"));
+  }
+
+  TEST_CASE("translations of one article are one row, with a row per translation") {
+    hmtest::TempDir dir;
+    auto store = hmtest::open_store(dir / "e.sqlite");
+    for (const char* e : {
+             R"({"type":"search","ts":"2026-11-02T10:00:00Z","session":"a","locale":"en","query":"refund","total":1,"results":["refund-timing"]})",
+             R"({"type":"view","ts":"2026-11-02T10:00:05Z","session":"a","article":"refund-timing"})",
+             R"({"type":"search","ts":"2026-11-02T11:00:00Z","session":"b","locale":"es","query":"reembolso","total":1,"results":["plazo-reembolso"]})",
+             R"({"type":"view","ts":"2026-11-02T11:00:05Z","session":"b","article":"plazo-reembolso"})",
+             R"({"type":"feedback","ts":"2026-11-02T11:01:00Z","session":"b","article":"plazo-reembolso","helpful":false,"reason_code":"outdated"})",
+             // One visitor reads both translations: one session for the group's deflection.
+             R"({"type":"view","ts":"2026-11-02T12:00:00Z","session":"c","article":"plazo-reembolso"})",
+             R"({"type":"view","ts":"2026-11-02T12:00:30Z","session":"c","article":"refund-timing"})",
+             R"({"type":"ticket","ts":"2026-11-02T13:00:00Z","session":"c"})",
+             R"({"type":"view","ts":"2026-11-02T14:00:00Z","session":"d","article":"payout-schedule"})",
+             R"({"type":"view","ts":"2026-11-05T14:00:00Z","session":"z","article":"payout-schedule"})"})
+      REQUIRE(store.record(hmtest::event(e)).ok());
+    ReportOptions o;
+    o.article_lookup = [](const std::string& id) -> std::optional<ArticleMeta> {
+      if (id == "refund-timing") return ArticleMeta{"How long a refund takes", "payments", "en", "refund-timing"};
+      if (id == "plazo-reembolso") return ArticleMeta{"Plazo de un reembolso", "payments", "es", "refund-timing"};
+      if (id == "payout-schedule") return ArticleMeta{"Payout schedule", "sellers", "en", ""};
+      return std::nullopt;
+    };
+    auto r = store.report(o);
+    REQUIRE(r.ok());
+    CHECK(article_order(r.value()) == std::vector<std::string>{"refund-timing", "payout-schedule"});
+    const auto& group = article(r.value(), "refund-timing");
+    CHECK(group.title == "How long a refund takes");
+    CHECK(group.locale.empty());
+    CHECK(group.views == 4);
+    CHECK(group.impressions == 2);
+    CHECK(group.helpful_no == 1);
+    CHECK(group.unhelpful_reasons.at("outdated") == 1);
+    CHECK(group.deflection.viewing_sessions == 3);  // a, b, c: c read both, counted once
+    CHECK(group.deflection.ticketed == 1);
+    CHECK(group.deflection.deflected == 2);
+    REQUIRE(group.translations.size() == 2);
+    CHECK(group.translations[0].article == "plazo-reembolso");  // most viewed first
+    CHECK(group.translations[0].locale == "es");
+    CHECK(group.translations[0].views == 2);
+    CHECK(group.translations[1].article == "refund-timing");
+    CHECK(group.translations[1].views == 2);
+    CHECK(group.translations[1].deflection.viewing_sessions == 2);
+    CHECK(article(r.value(), "payout-schedule").translations.empty());
+
+    const std::string text = helpmark::tracking::report_to_text(r.value());
+    CHECK(hmtest::contains(text, "refund-timing (2 locales)"));
+    CHECK(hmtest::contains(text, "  es plazo-reembolso"));
+    auto j = nlohmann::json::parse(helpmark::tracking::report_to_json(r.value()));
+    CHECK(j["articles"][0]["translations"].size() == 2);
+    CHECK(j["articles"][0]["locale"].is_null());
+    CHECK(j["articles"][1].count("translations") == 0);
+    CHECK(hmtest::contains(helpmark::tracking::report_to_csv(r.value(), "articles").value(), "es 2 views, en 2 views"));
+    CHECK(hmtest::contains(helpmark::tracking::report_to_html(r.value()), "↳ plazo-reembolso"));
+  }
+
+  TEST_CASE("searches without a locale count under 'all', not the session's first language") {
+    hmtest::TempDir dir;
+    auto store = hmtest::open_store(dir / "e.sqlite");
+    for (const char* e : {
+             R"({"type":"search","ts":"2026-11-02T10:00:00Z","session":"a","locale":"en","query":"refund","total":1,"results":["refund-timing"]})",
+             R"({"type":"search","ts":"2026-11-02T10:01:00Z","session":"a","query":"へんきん","total":0})",
+             R"({"type":"search","ts":"2026-11-02T10:02:00Z","session":"b","query":"Refunds","total":1,"results":["refund-timing"]})",
+             R"({"type":"view","ts":"2026-11-02T10:02:10Z","session":"b","article":"refund-timing"})"})
+      REQUIRE(store.record(hmtest::event(e)).ok());
+    auto r = store.report(ReportOptions{});
+    REQUIRE(r.ok());
+    CHECK(group(r->locales, "en").searches == 1);
+    CHECK(group(r->locales, "all").searches == 2);
+    REQUIRE(r->zero_result_queries.size() == 1);
+    CHECK(r->zero_result_queries[0].locale == "all");
+    CHECK(r->zero_result_queries[0].text == "へんきん");
+    CHECK(query(r->queries, "all", "refund").searches == 1);  // grouped with the default locale's stems
+    ReportOptions all;
+    all.locale = "all";
+    auto only = store.report(all);
+    REQUIRE(only.ok());
+    CHECK(only->totals.searches == 2);
+    CHECK(only->totals.views == 0);  // the view speaks no language of its own and its session none
+  }
+
+  TEST_CASE("with a start, the headline figures are compared with the period before") {
+    Fixture f;
+    ReportOptions o = fixture_options();
+    o.from_ms = parse_timestamp("2026-11-06T00:00:00Z");
+    o.to_ms = parse_timestamp("2026-11-11T00:00:00Z");
+    const Report r = f.report(o);
+    REQUIRE(r.previous.has_value());
+    CHECK(r.previous->from == "2026-11-01T00:00:00Z");
+    CHECK(r.previous->to == "2026-11-06T00:00:00Z");
+    CHECK(r.totals.searches == 2);             // H, I
+    CHECK(r.previous->totals.searches == 7);   // A .. G
+    // The same figures as a report of the previous period itself.
+    ReportOptions before = fixture_options();
+    before.from_ms = parse_timestamp("2026-11-01T00:00:00Z");
+    before.to_ms = parse_timestamp("2026-11-06T00:00:00Z");
+    const Report p = f.report(before);
+    CHECK(r.previous->totals.sessions == p.totals.sessions);
+    CHECK(r.previous->totals.tickets == p.totals.tickets);
+    CHECK(r.previous->totals.deflection.deflected == p.totals.deflection.deflected);
+    CHECK(r.previous->totals.zero_result_searches == p.totals.zero_result_searches);
+
+    const std::string text = helpmark::tracking::report_to_text(r);
+    CHECK(hmtest::contains(text, "Compared with the previous period (2026-11-01T00:00:00Z .. 2026-11-06T00:00:00Z)"));
+    CHECK(hmtest::contains(text, "-5"));
+    auto j = nlohmann::json::parse(helpmark::tracking::report_to_json(r));
+    CHECK(j["previous"]["totals"]["searches"] == 7);
+    CHECK(hmtest::contains(helpmark::tracking::report_to_html(r), "Compared with the previous period"));
+
+    // An open end is the newest event (2026-11-10T00:00:00Z) plus 1 ms.
+    o.to_ms.reset();
+    const Report open = f.report(o);
+    REQUIRE(open.previous.has_value());
+    CHECK(open.previous->from == "2026-11-01T23:59:59.999Z");
+    // No start: nothing to compare with.
+    CHECK_FALSE(f.report().previous.has_value());
+    o.compare_previous = false;
+    CHECK_FALSE(f.report(o).previous.has_value());
+  }
+
+  TEST_CASE("one chart alone as SVG; long labels wrap instead of being cut") {
+    hmtest::TempDir dir;
+    auto store = hmtest::open_store(dir / "e.sqlite");
+    const std::string long_query = "can I pay in instalments with a card from another country";
+    REQUIRE(store.record(hmtest::event(R"({"type":"search","ts":"2026-11-02T10:00:00Z","session":"a","locale":"en","query":")" +
+                                       long_query + R"(","total":0})")).ok());
+    REQUIRE(store.record(hmtest::event(R"({"type":"search","ts":"2026-11-02T10:01:00Z","session":"b","locale":"ja","query":"分割払いはできますか","total":0})")).ok());
+    auto r = store.report(ReportOptions{});
+    REQUIRE(r.ok());
+    auto svg = helpmark::tracking::report_chart_svg(r.value(), "queries");
+    REQUIRE(svg.ok());
+    CHECK(svg.value().rfind("<?xml", 0) == 0);
+    CHECK(hmtest::contains(svg.value(), "xmlns=\"http://www.w3.org/2000/svg\""));
+    CHECK(hmtest::contains(svg.value(), "<style>"));
+    CHECK(hmtest::contains(svg.value(), ">Top queries</text>"));
+    // The long query is on two lines, neither cut: every word is there.
+    CHECK(hmtest::contains(svg.value(), "<tspan x="));
+    CHECK(hmtest::contains(svg.value(), ">can I pay in instalments with a</tspan>"));
+    CHECK(hmtest::contains(svg.value(), ">card from another country</tspan>"));
+    CHECK(hmtest::contains(svg.value(), "分割払いはできますか"));
+    // Longer than two lines: an ellipsis, and the whole label in the row's tooltip.
+    const std::string longer = long_query + " and what does it cost me in fees every month";
+    REQUIRE(store.record(hmtest::event(R"({"type":"search","ts":"2026-11-02T10:02:00Z","session":"c","locale":"en","query":")" +
+                                       longer + R"(","total":0})")).ok());
+    r = store.report(ReportOptions{});
+    svg = helpmark::tracking::report_chart_svg(r.value(), "queries");
+    CHECK(hmtest::contains(svg.value(), "…</tspan>"));
+    CHECK(hmtest::contains(svg.value(), "<title>" + longer + " [en]"));
+
+    for (const auto& chart : helpmark::tracking::report_charts()) {
+      INFO(chart);
+      auto c = helpmark::tracking::report_chart_svg(r.value(), chart);
+      REQUIRE(c.ok());
+      CHECK(hmtest::contains(c.value(), "</svg>"));
+      CHECK_FALSE(hmtest::contains(c.value(), "<script"));
+    }
+    // Nothing viewed: the articles chart says so instead of being empty.
+    CHECK(hmtest::contains(helpmark::tracking::report_chart_svg(r.value(), "articles").value(), "No data in this range."));
+    auto bad = helpmark::tracking::report_chart_svg(r.value(), "pie");
+    REQUIRE_FALSE(bad.ok());
+    CHECK(hmtest::contains(bad.status().message(), "charts: articles, queries, journeys, time"));
+  }
+
+  TEST_CASE("text tables align wide (CJK) and combining (Thai) text by display width") {
+    hmtest::TempDir dir;
+    auto store = hmtest::open_store(dir / "e.sqlite");
+    for (const char* e : {
+             R"({"type":"search","ts":"2026-11-02T10:00:00Z","session":"a","locale":"ja","query":"返金はいつ届きますか","total":0})",
+             R"({"type":"search","ts":"2026-11-02T10:00:01Z","session":"b","locale":"th","query":"คืนเงินที่อยู่จัดส่ง","total":0})",
+             R"({"type":"search","ts":"2026-11-02T10:00:02Z","session":"c","locale":"es","query":"devolución","total":0})",
+             R"({"type":"search","ts":"2026-11-02T10:00:03Z","session":"d","locale":"en","query":"refund","total":0})"})
+      REQUIRE(store.record(hmtest::event(e)).ok());
+    auto r = store.report(ReportOptions{});
+    REQUIRE(r.ok());
+    const std::string text = helpmark::tracking::report_to_text(r.value());
+    const auto start = text.find("Top queries");
+    REQUIRE(start != std::string::npos);
+    std::istringstream in(text.substr(start));
+    std::string line;
+    std::getline(in, line);  // title
+    std::vector<std::size_t> locale_columns;
+    for (int i = 0; i < 5 && std::getline(in, line); ++i) {
+      // The LOCALE column starts at the same display column on every line.
+      std::size_t at = std::string::npos;
+      for (const char* locale : {" LOCALE ", " ja ", " th ", " es ", " en "})
+        if (auto p = line.find(locale); p != std::string::npos) at = p;
+      REQUIRE_MESSAGE(at != std::string::npos, line);
+      locale_columns.push_back(helpmark::text::display_width(line.substr(0, at)));
+    }
+    REQUIRE(locale_columns.size() == 5);
+    for (auto c : locale_columns) CHECK(c == locale_columns.front());
   }
 }

@@ -1,7 +1,7 @@
 // The scrubber on a labelled corpus in the knowledge base's eight languages
 // (tests/data/privacy/scrubber-corpus.tsv, made by make_corpus.py beside it): half the strings
 // hold personal data that must vanish, half are look-alikes (order ids, amounts, dates without a
-// birth cue, article titles) that must come out unchanged. README, "What the scrubber catches".
+// birth cue, article titles) that must come out unchanged. docs/tracking.md, "What the scrubber catches".
 #include <doctest/doctest.h>
 
 #include <map>

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "helpmark/taxonomy.hpp"
+#include "util/display_width.hpp"
 #include "util/text.hpp"
 
 using namespace helpmark;
@@ -98,5 +99,49 @@ TEST_SUITE("util/text") {
     CHECK(parse_interval_days("-5d") == -1);
     CHECK(parse_interval_days("") == -1);
     CHECK(parse_interval_days("99999999999d") == -1);
+  }
+
+  TEST_CASE("display_width counts terminal columns, not bytes or code points") {
+    CHECK(text::display_width("refund") == 6);
+    CHECK(text::display_width("返金") == 4);              // wide: two columns each
+    CHECK(text::display_width("へんきん") == 8);
+    CHECK(text::display_width("ｒｅｆ") == 6);            // full-width Latin
+    CHECK(text::display_width("ที่") == 1);                 // Thai: a letter and two marks above it
+    CHECK(text::display_width("คืนเงิน") == 5);            // 7 code points, 2 of them marks
+    CHECK(text::display_width("e\u0301") == 1);          // e + combining acute
+    CHECK(text::display_width("devolución") == 10);
+    CHECK(text::display_width("👍") == 2);
+    CHECK(text::display_width("a\u200bb") == 2);         // zero-width space
+    CHECK(text::display_width("") == 0);
+  }
+
+  TEST_CASE("clip_to_width cuts at a cluster boundary and says so") {
+    CHECK(text::clip_to_width("refund", 6) == "refund");
+    CHECK(text::clip_to_width("refunds", 6) == "refun…");
+    CHECK(text::clip_to_width("返金の方法", 5) == "返金…");  // a wide character never half-shown
+    CHECK(text::clip_to_width("返金の方法", 6) == "返金…");
+    CHECK(text::clip_to_width("ที่อยู่จัดส่ง", 4) == "ที่อยู่…");  // marks stay with their letter
+    CHECK(text::display_width(text::clip_to_width("ที่อยู่จัดส่ง", 4)) <= 4);
+  }
+
+  TEST_CASE("wrap_to_width breaks at spaces, between CJK characters, and marks what did not fit") {
+    auto lines = text::wrap_to_width("How long does a refund take to reach my card", 16);
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0] == "How long does a");
+    CHECK(lines[1] == "refund take to");
+    CHECK(lines[2] == "reach my card");
+    for (const auto& l : text::wrap_to_width("返金はいつ口座に届きますか", 8)) CHECK(text::display_width(l) <= 8);
+    CHECK(text::wrap_to_width("返金はいつ口座に届きますか", 8).size() >= 4);  // 26 columns
+    // A word wider than a line is broken inside.
+    lines = text::wrap_to_width("supercalifragilistic", 8);
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0] == "supercal");
+    // At most two lines: the second ends in an ellipsis.
+    lines = text::wrap_to_width("How long does a refund take to reach my card", 16, 2);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[1] == "refund take to…");
+    CHECK(text::display_width(lines[1]) <= 16);
+    CHECK(text::wrap_to_width("short", 16, 2) == std::vector<std::string>{"short"});
+    CHECK(text::wrap_to_width("", 16).empty());
   }
 }

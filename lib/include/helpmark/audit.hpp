@@ -166,7 +166,7 @@ struct AuditFormatOptions {
   std::string path_prefix;
   std::string taxonomy_prefix;  ///< Same, for findings about the taxonomy files.
   std::string tool_version;     ///< For SARIF's tool.driver.version.
-  /// Absolute URL of the document whose "Checks" table explains every check (README.md as
+  /// Absolute URL of the document whose "Checks" table explains every check (docs/audit.md as
   /// published); each SARIF rule's helpUri points into it. Empty: rules carry no helpUri.
   std::string docs_url;
 };

@@ -3,7 +3,7 @@
  *
  * This header is the only stable ABI of helpmark. It is plain C99 and can be used from C, C++
  * and any language with a C foreign-function interface (Python ctypes, Go cgo, Node N-API,
- * PHP FFI). README, "Embedding", has a walk-through.
+ * PHP FFI). docs/api.md, "Embedding", has a walk-through.
  *
  * Conventions
  *   - Names are hm_<noun>_<verb>. Every type is an opaque handle.
@@ -477,7 +477,7 @@ typedef struct hm_event hm_event;
 
 /**
  * Creates an event of `type`: "search", "click", "view", "feedback", "bot_answer" or "ticket".
- * Which fields apply to which type: README, "Event schema". Release with hm_event_free().
+ * Which fields apply to which type: docs/tracking.md, "Event JSONL schema". Release with hm_event_free().
  * @return HM_EINVALID for an unknown type.
  */
 HM_EXTERN int hm_event_new(hm_event **out, const char *type);
@@ -553,7 +553,7 @@ HM_EXTERN const char *hm_batch_id(const hm_batch *b, size_t i, size_t *len);
 HM_EXTERN const char *hm_batch_error(const hm_batch *b, size_t i, size_t *len);
 
 /* ------------------------------------------------------------------------------------------
- * Learning from traffic (README, "Learning from traffic")
+ * Learning from traffic (docs/tracking.md, "Learning from traffic")
  * ------------------------------------------------------------------------------------------ */
 
 /**

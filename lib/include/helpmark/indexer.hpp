@@ -49,7 +49,7 @@ struct ModelReport {
   std::size_t articles = 0;   ///< Articles (classes) it knows.
   std::size_t examples = 0;
   std::size_t features = 0;
-  std::size_t weights = 0;    ///< Weights stored (the largest, see README).
+  std::size_t weights = 0;    ///< Weights stored (the largest, see docs/search.md).
   std::size_t bytes = 0;      ///< Stored size.
   double seconds = 0;         ///< Training time.
 };

@@ -32,7 +32,7 @@ class Index;
 namespace helpmark::learning {
 
 /// What mining may learn from, and how much agreement it needs. The defaults are the
-/// defences against a flood of fake events (see README, "Learning from traffic").
+/// defences against a flood of fake events (see docs/tracking.md, "Learning from traffic").
 struct LearnOptions {
   /// Distinct sessions whose visit ended well with the article for the query.
   std::size_t min_sessions = 5;

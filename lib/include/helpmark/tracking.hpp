@@ -45,7 +45,7 @@ inline constexpr std::size_t kMaxResults = 1000;     ///< Ids in a search's `res
 inline constexpr std::size_t kMaxFilterValues = 64;  ///< Values over all of a search's filters.
 inline constexpr std::size_t kMaxLineBytes = 1 << 20;  ///< One JSONL line on import.
 
-/// One thing that happened. Which fields apply depends on `type` (see README, "Event
+/// One thing that happened. Which fields apply depends on `type` (see docs/tracking.md, "Event
 /// schema"); fields that do not apply to the type must stay empty, or the event is rejected.
 /// A value type: thread-compatible.
 struct Event {
@@ -294,7 +294,7 @@ class EventStore {
                           std::optional<std::int64_t> since_ms = std::nullopt,
                           std::optional<std::int64_t> until_ms = std::nullopt);
 
-  /// Computes the effectiveness report; see ReportOptions and README ("Metrics").
+  /// Computes the effectiveness report; see ReportOptions and docs/tracking.md ("Metrics: definitions").
   Result<Report> report(const ReportOptions& options);
 
   /// Runs SQLite's integrity check; ok when the file is sound.
@@ -315,6 +315,9 @@ struct ArticleMeta {
   std::string title;
   std::string journey;
   std::string locale;
+  /// The article's `translation_of`, else its id (Index's SearchHit::translation_group): the
+  /// report shows the translations of one article as one row. Empty: the article's own id.
+  std::string translation_group;
 };
 /// Looks up an article by id; nullopt when unknown.
 using ArticleLookup = std::function<std::optional<ArticleMeta>(const std::string& id)>;
@@ -331,8 +334,10 @@ enum class Bucket { kAuto, kDay, kWeek, kMonth };
 struct ReportOptions {
   std::optional<std::int64_t> from_ms;  ///< Count events at or after this time.
   std::optional<std::int64_t> to_ms;    ///< Count events before this time.
-  std::string journey;   ///< Only events resolved to this journey (see README).
-  std::string locale;    ///< Only events resolved to this locale.
+  std::string journey;   ///< Only events resolved to this journey (see docs/tracking.md).
+  /// Only events resolved to this locale; "all" selects searches made without a locale (across
+  /// every language).
+  std::string locale;
   std::string audience;  ///< Only events resolved to this audience.
   /// A session that viewed an article is deflected when it opened no ticket within this time
   /// after its first view of it (the end is inclusive).
@@ -345,6 +350,9 @@ struct ReportOptions {
   double low_click_max_ctr = 0.25;
   std::string default_locale = "en";  ///< Analyses queries that carry no locale.
   Bucket bucket = Bucket::kAuto;
+  /// With from_ms: also count the headline figures (Report::previous) of the period of the same
+  /// length just before it. An open to_ms ends at the newest event in the store.
+  bool compare_previous = true;
   ArticleLookup article_lookup;     ///< Optional: titles and journeys of articles.
   JourneyGuesser journey_guesser;   ///< Optional: journey of a content gap without evidence.
 };
@@ -378,10 +386,15 @@ struct Counts {
   Deflection deflection;
 };
 
+/// One article, or the translations of one article together (one row, as search collapses
+/// them): then `article` is the translation group's id (the original's), the counts are the
+/// group's (a session that read two translations counts once for deflection) and `translations`
+/// holds each translation's own metrics, most viewed first.
 struct ArticleMetrics {
   std::string article;
   std::string title;    ///< From the article lookup; empty when unknown.
   std::string journey;  ///< From the lookup, else the events' journey, else "unknown".
+  std::string locale;   ///< From the lookup; empty when unknown or for a group of several.
   std::size_t impressions = 0;  ///< Searches that listed it in their results.
   std::size_t clicks = 0;
   std::size_t views = 0;
@@ -394,6 +407,9 @@ struct ArticleMetrics {
   std::size_t bot_accepted = 0;
   std::size_t bot_escalated = 0;
   Deflection deflection;
+
+  /// Per translation, when more than one translation of the article had events.
+  std::vector<ArticleMetrics> translations;
 
   std::optional<double> ctr() const;                  ///< clicks / impressions.
   std::optional<double> mean_click_position() const;  ///< Mean 1-based rank of its clicks.
@@ -449,6 +465,13 @@ struct Report {
   std::size_t min_gap_count = 0;
 
   Counts totals;
+  /// The headline figures of the period of the same length just before [from, to), when the
+  /// report has a start (ReportOptions::compare_previous).
+  struct Previous {
+    std::string from, to;
+    Counts totals;
+  };
+  std::optional<Previous> previous;
   std::vector<ArticleMetrics> articles;          ///< Most viewed first.
   std::vector<QueryMetrics> queries;             ///< Most searched first.
   std::vector<QueryMetrics> zero_result_queries; ///< Most zero-result searches first.
@@ -463,7 +486,7 @@ std::optional<double> ratio(std::size_t numerator, std::size_t denominator);
 
 /// Readable tables for a terminal.
 std::string report_to_text(const Report& report);
-/// One JSON object (schema in README).
+/// One JSON object (schema in docs/tracking.md).
 std::string report_to_json(const Report& report);
 /// The CSV (RFC 4180) of one table: articles, queries, zero-results, low-click, gaps,
 /// journeys, locales, audiences or time. Cells that a spreadsheet would run as a formula are
@@ -473,5 +496,12 @@ Result<std::string> report_to_csv(const Report& report, std::string_view table);
 const std::vector<std::string>& report_tables();
 /// A self-contained HTML page (inline CSS and SVG charts, no script, no network).
 std::string report_to_html(const Report& report);
+/// One chart of the HTML page as a standalone SVG document (its own fonts and colours), for
+/// embedding: "articles" (deflection of the most viewed articles), "queries" (top queries),
+/// "journeys" (deflection by journey) or "time" (searches, views and tickets over time). A chart
+/// without data says so in the picture. kInvalidArgument for an unknown chart.
+Result<std::string> report_chart_svg(const Report& report, std::string_view chart);
+/// The chart names report_chart_svg accepts.
+const std::vector<std::string>& report_charts();
 
 }  // namespace helpmark::tracking

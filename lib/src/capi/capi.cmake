@@ -9,7 +9,7 @@
 #   version script and --exclude-libs keep every non-hm_* symbol local.
 
 # Bump when the C ABI breaks (a function removed or changed, a status code renumbered);
-# additions keep it. README, "Embedding: versioning".
+# additions keep it. docs/api.md, "Versioning".
 set(HELPMARK_SOVERSION 0 CACHE INTERNAL "SOVERSION of libhelpmark.so")
 
 set(HELPMARK_GENERATED_INCLUDE_DIR ${PROJECT_BINARY_DIR}/generated/include CACHE INTERNAL "helpmark/version.h is here")

@@ -1,4 +1,4 @@
-// Index::in_vocabulary: is a text made only of words the articles use? (README, "Privacy".)
+// Index::in_vocabulary: is a text made only of words the articles use? (docs/tracking.md, "What is stored, and what is not".)
 #include <xapian.h>
 
 #include <vector>

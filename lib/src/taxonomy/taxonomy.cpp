@@ -94,7 +94,7 @@ Result<Taxonomy> Taxonomy::load(const std::filesystem::path& dir) {
   if (!in)
     return Status(ErrorCode::kNotFound,
                   file.string() + ": cannot read the taxonomy file; every knowledge base needs "
-                                  "one (see README, \"Taxonomy format\")");
+                                  "one (see docs/articles.md, \"Taxonomy format\")");
   std::stringstream buffer;
   buffer << in.rdbuf();
   return parse(buffer.str(), file.string());

@@ -39,7 +39,7 @@ ArticleLookup article_lookup_from_index(const Index& index) {
   return [&index](const std::string& id) -> std::optional<ArticleMeta> {
     auto a = index.get(id);
     if (!a.ok()) return std::nullopt;
-    return ArticleMeta{a->title, a->journey, a->locale};
+    return ArticleMeta{a->title, a->journey, a->locale, a->translation_of.empty() ? id : a->translation_of};
   };
 }
 
@@ -159,6 +159,8 @@ namespace {
 
 constexpr std::int64_t kMsPerDay = 86400000;
 const std::string kUnknown = "unknown";
+/// The locale of a search made without one: it searched every language.
+const std::string kAllLocales = "all";
 
 struct Row {
   std::int64_t ts = 0;
@@ -275,9 +277,25 @@ class Builder {
       ++g.counts.sessions;
     }
   }
-  std::string analyzer_locale(const Row& r) const {
-    return r.r_locale == kUnknown ? o_.default_locale : r.r_locale;
+  // The locale a query or question is listed under: its own, "all" for a search without one.
+  std::string query_locale(const Row& r) const { return r.r_locale == kUnknown ? o_.default_locale : r.r_locale; }
+  // The analyser that groups a query's words: a search across all languages is read with the
+  // default locale's.
+  const std::string& analysis_locale(const std::string& locale) const {
+    return locale == kAllLocales ? o_.default_locale : locale;
   }
+  std::string translation_group(const std::string& article);
+  // The metrics of an article and of its translation group, updated together.
+  struct ArticleTargets {
+    ArticleMetrics* article = nullptr;
+    ArticleMetrics* group = nullptr;
+    template <typename Fn>
+    void each(Fn&& fn) const {
+      fn(*article);
+      fn(*group);
+    }
+  };
+  ArticleTargets targets(const std::string& article, const std::string& journey);
 
   sqlite3* db_;
   const ReportOptions& o_;
@@ -289,6 +307,7 @@ class Builder {
 
   std::unordered_map<std::string, std::optional<ArticleMeta>> meta_cache_;
   std::unordered_map<std::string, ArticleMetrics> articles_;
+  std::unordered_map<std::string, ArticleMetrics> groups_;  ///< By translation group.
   std::unordered_map<std::string, RawQuery> queries_;
   std::unordered_map<std::string, RawGap> gaps_;
   void gap_evidence(RawGap& g, const std::vector<Row>& rows, std::size_t i);
@@ -311,6 +330,32 @@ const std::optional<ArticleMeta>& Builder::meta(const std::string& article) {
   return meta_cache_.emplace(article, std::move(m)).first->second;
 }
 
+std::string Builder::translation_group(const std::string& article) {
+  const auto& m = meta(article);
+  return m && !m->translation_group.empty() ? m->translation_group : article;
+}
+
+Builder::ArticleTargets Builder::targets(const std::string& article, const std::string& journey) {
+  ArticleTargets t;
+  t.article = &articles_[article];
+  if (t.article->article.empty()) {
+    t.article->article = article;
+    if (const auto& m = meta(article)) t.article->title = m->title, t.article->locale = m->locale;
+    t.article->journey = journey;
+  }
+  const std::string group = translation_group(article);
+  t.group = &groups_[group];
+  if (t.group->article.empty()) {
+    t.group->article = group;
+    const auto& m = meta(group);
+    t.group->title = m ? m->title : t.article->title;
+    Row probe;
+    probe.article = group;
+    t.group->journey = m ? article_journey(probe) : journey;
+  }
+  return t;
+}
+
 std::string Builder::article_journey(const Row& r) {
   const auto& m = meta(r.article);
   if (m && !m->journey.empty()) return m->journey;
@@ -330,21 +375,17 @@ void Builder::gap_evidence(RawGap& g, const std::vector<Row>& rows, std::size_t 
   }
 }
 
-// Each article a search listed was shown once (a repeated id counts once).
+// Each article a search listed was shown once (a repeated id counts once), and so was its
+// translation group.
 void Builder::count_impressions(const Row& search) {
-  std::unordered_set<std::string> shown;
+  std::unordered_set<std::string> shown, shown_groups;
   for (auto& id : split_ids(search.results))
     if (shown.insert(id).second) {
-      ArticleMetrics& a = articles_[id];
-      if (a.article.empty()) {
-        a.article = id;
-        const auto& m = meta(id);
-        if (m) a.title = m->title;
-        Row probe;
-        probe.article = id;
-        a.journey = article_journey(probe);
-      }
-      ++a.impressions;
+      Row probe;
+      probe.article = id;
+      const ArticleTargets t = targets(id, article_journey(probe));
+      ++t.article->impressions;
+      if (shown_groups.insert(t.group->article).second) ++t.group->impressions;
     }
 }
 
@@ -417,7 +458,10 @@ void Builder::process_session(std::vector<Row>& rows) {
     } else {
       r.r_journey = kUnknown;
     }
+    // A search without a locale searched every language: it is nobody's language but "all".
+    // Other events speak the session's first language, else the article's.
     if (!r.locale.empty()) r.r_locale = r.locale;
+    else if (r.type == EventType::kSearch) r.r_locale = kAllLocales;
     else if (session_locale != kUnknown) r.r_locale = session_locale;
     else if (has_article(r) && meta(r.article) && !meta(r.article)->locale.empty()) r.r_locale = meta(r.article)->locale;
     else r.r_locale = kUnknown;
@@ -455,16 +499,8 @@ void Builder::process_session(std::vector<Row>& rows) {
     auto each = [&](auto&& fn) {
       for (GroupAgg* g : groups) fn(g->counts);
     };
-    ArticleMetrics* art = nullptr;
-    if (has_article(r)) {
-      art = &articles_[r.article];
-      if (art->article.empty()) {
-        art->article = r.article;
-        const auto& m = meta(r.article);
-        if (m) art->title = m->title;
-        art->journey = r.r_journey;
-      }
-    }
+    ArticleTargets art;
+    if (has_article(r)) art = targets(r.article, r.r_journey);
     switch (r.type) {
       case EventType::kSearch: {
         if (r.refiltered >= 0) {  // only its results count: they were shown
@@ -482,7 +518,7 @@ void Builder::process_session(std::vector<Row>& rows) {
           c.abandoned_searches += abandoned;
         });
         count_impressions(r);
-        const std::string locale = analyzer_locale(r);
+        const std::string locale = query_locale(r);
         const std::string raw_key = locale + '\x1f' + r.query;
         RawQuery& q = queries_[raw_key];
         if (q.searches == 0) q.locale = locale, q.text = r.query;
@@ -506,17 +542,21 @@ void Builder::process_session(std::vector<Row>& rows) {
       }
       case EventType::kClick:
         each([](Counts& c) { ++c.clicks; });
-        ++art->clicks;
-        art->click_position_sum += static_cast<std::size_t>(std::max(r.position, 1));
+        art.each([&](ArticleMetrics& a) {
+          ++a.clicks;
+          a.click_position_sum += static_cast<std::size_t>(std::max(r.position, 1));
+        });
         break;
       case EventType::kView:
         each([](Counts& c) { ++c.views; });
-        ++art->views;
+        art.each([](ArticleMetrics& a) { ++a.views; });
         break;
       case EventType::kFeedback:
         each([&](Counts& c) { ++(r.helpful == 1 ? c.helpful_yes : c.helpful_no); });
-        ++(r.helpful == 1 ? art->helpful_yes : art->helpful_no);
-        if (r.helpful != 1 && !r.reason_code.empty()) ++art->unhelpful_reasons[r.reason_code];
+        art.each([&](ArticleMetrics& a) {
+          ++(r.helpful == 1 ? a.helpful_yes : a.helpful_no);
+          if (r.helpful != 1 && !r.reason_code.empty()) ++a.unhelpful_reasons[r.reason_code];
+        });
         break;
       case EventType::kBotAnswer: {
         each([&](Counts& c) {
@@ -524,13 +564,14 @@ void Builder::process_session(std::vector<Row>& rows) {
           c.bot_accepted += r.accepted == 1;
           c.bot_escalated += r.escalated == 1;
         });
-        if (art) {
-          ++art->bot_answers;
-          art->bot_accepted += r.accepted == 1;
-          art->bot_escalated += r.escalated == 1;
-        }
+        if (art.article)
+          art.each([&](ArticleMetrics& a) {
+            ++a.bot_answers;
+            a.bot_accepted += r.accepted == 1;
+            a.bot_escalated += r.escalated == 1;
+          });
         if (r.escalated == 1) {
-          const std::string locale = analyzer_locale(r);
+          const std::string locale = query_locale(r);
           RawGap& g = gaps_[locale + '\x1f' + r.question];
           if (g.zero + g.escalated == 0) g.locale = locale, g.text = r.question;
           ++g.escalated;
@@ -544,7 +585,8 @@ void Builder::process_session(std::vector<Row>& rows) {
         break;
     }
     if (r.type == EventType::kView || r.type == EventType::kClick) {
-      viewed(&art->deflection, r.ts);
+      viewed(&art.article->deflection, r.ts);
+      viewed(&art.group->deflection, r.ts);
       for (GroupAgg* g : groups) viewed(&g->counts.deflection, r.ts);
     }
   }
@@ -658,21 +700,33 @@ Report Builder::run() {
   report.min_gap_count = o_.min_gap_count;
   report.totals = totals_.counts;
 
-  for (auto& [id, a] : articles_) {
-    if (!o_.journey.empty() && a.journey != o_.journey) continue;
-    report.articles.push_back(std::move(a));
-  }
-  std::sort(report.articles.begin(), report.articles.end(), [](const auto& a, const auto& b) {
+  // One row per translation group; a group with several translations lists each one.
+  auto most_viewed = [](const ArticleMetrics& a, const ArticleMetrics& b) {
     if (a.views != b.views) return a.views > b.views;
     if (a.clicks != b.clicks) return a.clicks > b.clicks;
     if (a.impressions != b.impressions) return a.impressions > b.impressions;
     return a.article < b.article;
-  });
+  };
+  std::unordered_map<std::string, std::vector<ArticleMetrics>> members;
+  for (auto& [id, a] : articles_) members[translation_group(id)].push_back(std::move(a));
+  for (auto& [group, list] : members) {
+    ArticleMetrics row;
+    if (list.size() == 1) {
+      row = std::move(list.front());
+    } else {
+      row = std::move(groups_[group]);
+      std::sort(list.begin(), list.end(), most_viewed);
+      row.translations = std::move(list);
+    }
+    if (!o_.journey.empty() && row.journey != o_.journey) continue;
+    report.articles.push_back(std::move(row));
+  }
+  std::sort(report.articles.begin(), report.articles.end(), most_viewed);
   if (report.articles.size() > top) report.articles.resize(top);
 
   // Group the exact queries (and gap questions) by their normalised keys.
-  for (const auto& [k, q] : queries_) normalizer_.add(q.locale, q.text);
-  for (const auto& [k, g] : gaps_) normalizer_.add(g.locale, g.text);
+  for (const auto& [k, q] : queries_) normalizer_.add(analysis_locale(q.locale), q.text);
+  for (const auto& [k, g] : gaps_) normalizer_.add(analysis_locale(g.locale), g.text);
   normalizer_.finish();
   struct Group {
     QueryMetrics m;
@@ -680,7 +734,7 @@ Report Builder::run() {
   };
   std::map<std::string, Group> grouped;
   for (auto& [k, q] : queries_) {
-    const std::string key = normalizer_.key(q.locale, q.text);
+    const std::string key = normalizer_.key(analysis_locale(q.locale), q.text);
     Group& g = grouped[q.locale + '\x1f' + key];
     g.m.key = key;
     g.m.locale = q.locale;
@@ -738,7 +792,7 @@ Report Builder::run() {
   };
   std::map<std::string, GapGroup> gap_groups;
   for (auto& [k, raw] : gaps_) {
-    const std::string key = normalizer_.key(raw.locale, raw.text);
+    const std::string key = normalizer_.key(analysis_locale(raw.locale), raw.text);
     if (key.empty()) continue;  // nothing but punctuation: no gap to write about
     GapGroup& gg = gap_groups[raw.locale + '\x1f' + key];
     gg.g.key = key;
@@ -811,7 +865,23 @@ Report Builder::run() {
 
 }  // namespace
 
-Report compute_report(sqlite3* db, const ReportOptions& options) { return Builder(db, options).run(); }
+Report compute_report(sqlite3* db, const ReportOptions& options) {
+  Report report = Builder(db, options).run();
+  if (!options.compare_previous || !options.from_ms) return report;
+  // The period of the same length just before; an open end is the newest event in the store.
+  const std::int64_t from = *options.from_ms;
+  const std::int64_t to = options.to_ms ? *options.to_ms : sql::query_int(db, "SELECT coalesce(max(ts), 0) FROM events") + 1;
+  if (to <= from) return report;
+  ReportOptions previous = options;
+  previous.from_ms = from - (to - from);
+  previous.to_ms = from;
+  previous.compare_previous = false;
+  previous.top = 1;
+  previous.journey_guesser = nullptr;  // only the totals are kept
+  report.previous = Report::Previous{format_timestamp(*previous.from_ms), format_timestamp(from),
+                                     Builder(db, previous).run().totals};
+  return report;
+}
 
 }  // namespace detail
 }  // namespace helpmark::tracking

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes scrubber-corpus.tsv: the labelled corpus for the scrubber's recall and false-positive
-rate (README, "What the scrubber catches"). Each row: language, label (pii|clean), the secret
+rate (docs/tracking.md, "What the scrubber catches"). Each row: language, label (pii|clean), the secret
 that must vanish (pii) or "-" (clean), the text. Kept as a script so the rows stay readable."""
 ROWS = {
 "en": {
