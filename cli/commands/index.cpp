@@ -93,8 +93,9 @@ void register_index(CLI::App& app, int& exit_code) {
       "index",
       "Build or update the search index from a folder of Markdown articles.\n"
       "Incremental: unchanged articles are not rewritten, deleted files are removed. All changes\n"
-      "land in one atomic commit, so searches never see a half-built index. An article with an\n"
-      "error is skipped (its previous version stays searchable) unless --strict is given.\n"
+      "land in one atomic commit, so searches never see a half-built index; a run that changes\n"
+      "nothing commits nothing (no new revision for replicas). An article with an error is skipped\n"
+      "(its previous version stays searchable) unless --strict is given.\n"
       "Exit status: 0 ok, 1 error, 2 usage, 3 done but with errors (articles skipped or bad\nsynonym/spelling entries left out), 4 index locked.");
   sub->add_option("articles", cmd->articles, "Folder of .md articles (searched recursively)")
       ->capture_default_str();

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <xapian.h>
+
 #include "helpmark/index.hpp"
 #include "helpmark/indexer.hpp"
 #include "test_util.hpp"
@@ -53,6 +55,28 @@ TEST_SUITE("index/incremental") {
     Index index = kb.open();
     CHECK(index.size() == 3);
     CHECK(find(index, "aardvark") == std::set<std::string>{"alpha"});
+  }
+
+  TEST_CASE("a run that changes nothing commits nothing: no new revision for replicas") {
+    hmtest::Kb kb;
+    write_three(kb);
+    kb.build_ok();
+    auto revision = [&] { return Xapian::Database(kb.index_dir().string()).get_revision(); };
+    const auto first = revision();
+    kb.build_ok();
+    kb.build_ok();
+    CHECK(revision() == first);
+    // A change is committed, as one new revision.
+    kb.add("en/returns/beta.md", md("title: Beta returns\njourney: returns\n", "Beta mentions buffalo.\n"));
+    CHECK(kb.build_ok().updated == 1);
+    CHECK(revision() == first + 1);
+    CHECK(find(kb.open(), "buffalo") == std::set<std::string>{"beta"});
+    // So is a change that touches no article: a synonyms file.
+    kb.build_ok();
+    CHECK(revision() == first + 1);
+    hmtest::write_file(kb.taxonomy_dir() / "synonyms" / "en.yaml", "groups:\n  - [buffalo, bison]\n");
+    kb.build_ok();
+    CHECK(revision() == first + 2);
   }
 
   TEST_CASE("editing one file updates exactly that article") {

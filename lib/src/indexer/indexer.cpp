@@ -53,6 +53,23 @@ std::map<std::string, Existing> read_existing(const Xapian::Database& db) {
   return existing;
 }
 
+// Metadata written only where its value changes, so that a run that changes nothing commits
+// nothing: no new revision, and replicas receive no empty changeset.
+class MetadataWriter {
+ public:
+  explicit MetadataWriter(Xapian::WritableDatabase& db) : db_(db) {}
+  void set(const std::string& key, const std::string& value) {
+    if (db_.get_metadata(key) == value) return;
+    db_.set_metadata(key, value);
+    changed_ = true;
+  }
+  bool changed() const { return changed_; }
+
+ private:
+  Xapian::WritableDatabase& db_;
+  bool changed_ = false;
+};
+
 // Articles added, changed or removed since the ranking settings were last chosen.
 constexpr const char* kMetaChangesSinceTuning = "helpmark.changes_since_tuning";
 
@@ -150,18 +167,18 @@ class ModelUpdate {
     }
   }
 
-  void store(Xapian::WritableDatabase& db, IndexReport& report) {
+  void store(MetadataWriter& db, IndexReport& report) {
     for (auto& job : jobs_) {
       const std::string model_key = std::string(schema::kMetaModelPrefix) + job.locale;
       const std::string input_key = std::string(schema::kMetaModelInputPrefix) + job.locale;
       if (!job.examples) {
-        db.set_metadata(model_key, "");
-        db.set_metadata(input_key, "");
+        db.set(model_key, "");
+        db.set(input_key, "");
         continue;
       }
       if (!job.keep) {
-        db.set_metadata(model_key, job.bytes);
-        db.set_metadata(input_key, job.examples->fingerprint);
+        db.set(model_key, job.bytes);
+        db.set(input_key, job.examples->fingerprint);
       }
       report.models.push_back(std::move(job.report));
     }
@@ -379,45 +396,47 @@ Result<IndexReport> update_index(const IndexOptions& options, IndexReport* repor
     end_phase("writing");
     training.get();
     end_phase("training (after writing)");
-    models.store(db, report);
-    db.set_metadata(schema::kMetaRanking, settings.to_json());
-    db.set_metadata(kMetaChangesSinceTuning, std::to_string(changes_since_tuning));
+    MetadataWriter metadata(db);
+    models.store(metadata, report);
+    metadata.set(schema::kMetaRanking, settings.to_json());
+    metadata.set(kMetaChangesSinceTuning, std::to_string(changes_since_tuning));
     // The answer model fitted on the held-out questions replaces the stored one, unless that
     // was calibrated on real traffic for the same features (calibrate's is kept).
     if (fitted_answers) {
       const auto stored = search::model_from_json(db.get_metadata(schema::kMetaAnswerModel));
       if (!stored || stored->source != "calibrate" || stored->features != search::feature_names()) {
         fitted_answers->source = "index";
-        db.set_metadata(schema::kMetaAnswerModel, search::model_to_json(*fitted_answers));
+        metadata.set(schema::kMetaAnswerModel, search::model_to_json(*fitted_answers));
       }
     }
-    db.set_metadata(schema::kMetaSchema, schema::kVersion);
-    db.set_metadata(schema::kMetaStamp, stamp);
-    db.set_metadata(schema::kMetaDefaultLocale, taxonomy->default_locale());
-    db.set_metadata(schema::kMetaTaxonomy, taxonomy->source());
-    db.set_metadata(schema::kMetaStemming, options.stemming ? "1" : "0");
+    metadata.set(schema::kMetaSchema, schema::kVersion);
+    metadata.set(schema::kMetaStamp, stamp);
+    metadata.set(schema::kMetaDefaultLocale, taxonomy->default_locale());
+    metadata.set(schema::kMetaTaxonomy, taxonomy->source());
+    metadata.set(schema::kMetaStemming, options.stemming ? "1" : "0");
     if (rebuild) {  // drop vocabularies of locales that have no article any more
       const std::string prefix(schema::kMetaVocabularyPrefix);
       std::vector<std::string> stale;
       for (auto k = db.metadata_keys_begin(prefix); k != db.metadata_keys_end(prefix); ++k)
         if (!vocabularies.count((*k).substr(prefix.size()))) stale.push_back(*k);
-      for (const auto& k : stale) db.set_metadata(k, "");
+      for (const auto& k : stale) metadata.set(k, "");
     }
     for (const auto& [locale, v] : vocabularies)
-      db.set_metadata(std::string(schema::kMetaVocabularyPrefix) + locale, v.serialize());
+      metadata.set(std::string(schema::kMetaVocabularyPrefix) + locale, v.serialize());
     for (const auto& locale : taxonomy->locales()) {  // a file with errors keeps what the index has
       auto syn = vocabulary_files.synonyms.find(locale);
       if (!vocabulary_files.broken_synonyms.count(locale))
-        db.set_metadata(std::string(schema::kMetaSynonymsPrefix) + locale,
-                        syn == vocabulary_files.synonyms.end() ? std::string() : syn->second);
+        metadata.set(std::string(schema::kMetaSynonymsPrefix) + locale,
+                     syn == vocabulary_files.synonyms.end() ? std::string() : syn->second);
       auto sp = vocabulary_files.spelling.find(locale);
       if (!vocabulary_files.broken_spelling.count(locale))
-        db.set_metadata(std::string(schema::kMetaSpellingPrefix) + locale,
-                        sp == vocabulary_files.spelling.end() ? std::string() : text::join(sp->second, "\n"));
+        metadata.set(std::string(schema::kMetaSpellingPrefix) + locale,
+                     sp == vocabulary_files.spelling.end() ? std::string() : text::join(sp->second, "\n"));
     }
-    if (report.added || report.updated || report.removed)
-      db.set_metadata(schema::kMetaBuiltAt, std::to_string(std::time(nullptr)));
-    db.commit_transaction();
+    const bool documents_changed = report.added || report.updated || report.removed;
+    if (documents_changed) db.set_metadata(schema::kMetaBuiltAt, std::to_string(std::time(nullptr)));
+    if (documents_changed || metadata.changed()) db.commit_transaction();
+    else db.cancel_transaction();  // nothing changed: no new revision
     report.total = db.get_doccount();
     db.close();
   } catch (const Xapian::Error& e) {
