@@ -102,13 +102,17 @@ TEST_SUITE("index/schema") {
       CHECK(db.term_exists(std::string(schema::kStem) + "บัตร"));
       CHECK_FALSE(db.term_exists(stop_word));
       // As the older schema wrote it: the stop word indexed, its version in the metadata.
+      const std::string stamp = db.get_metadata(schema::kMetaStamp);
+      const std::string older_stamp = older + stamp.substr(stamp.find(':'));
       const Xapian::docid id = *db.postlist_begin(std::string(schema::kId) + "refund-th");
       Xapian::Document doc = db.get_document(id);
       doc.add_term(stop_word);
+      std::string hash = doc.get_value(schema::kSlotHash);  // "<content hash>:<stamp>"
+      REQUIRE(hash.ends_with(":" + stamp));
+      doc.add_value(schema::kSlotHash, hash.substr(0, hash.size() - stamp.size()) + older_stamp);
       db.replace_document(id, doc);
-      const std::string stamp = db.get_metadata(schema::kMetaStamp);
       db.set_metadata(schema::kMetaSchema, older);
-      db.set_metadata(schema::kMetaStamp, older + stamp.substr(stamp.find(':')));
+      db.set_metadata(schema::kMetaStamp, older_stamp);
       db.commit();
     }
     auto refused = Index::open(kb.index_dir());
@@ -117,7 +121,7 @@ TEST_SUITE("index/schema") {
     CHECK(hmtest::contains(refused.status().message(), "schema " + older));
     CHECK(hmtest::contains(refused.status().message(), "re-run `helpmark index`"));
 
-    kb.build_ok();
+    CHECK(kb.build_ok().updated == 1);
     CHECK(Index::open(kb.index_dir()).ok());
     CHECK_FALSE(Xapian::Database(kb.index_dir().string()).term_exists(stop_word));
   }
