@@ -257,7 +257,7 @@ TEST_SUITE("cli/usage") {
 }
 
 TEST_SUITE("cli/shipped") {
-  TEST_CASE("the shipped knowledge base indexes cleanly and answers in en, es and ja") {
+  TEST_CASE("the shipped knowledge base indexes cleanly and answers in en, es and ja, kana readings too") {
     hmtest::TempDir dir;
     const auto index = dir / "index";
     auto run = helpmark_cli({"index", (hmtest::kSourceDir / "articles").string(), "--taxonomy",
@@ -268,6 +268,8 @@ TEST_SUITE("cli/shipped") {
     json report = CliKb::parse_json(run.out);
     CHECK(report.at("skipped") == 0);
     CHECK(report.at("total").get<int>() >= 200);
+    // No synonym entry is lost to a stop word (an entry of stop words only is an error).
+    for (const auto& d : report.at("diagnostics")) CHECK_MESSAGE(d.at("severity") != "error", d.dump());
 
     auto search = [&](const std::string& query, const std::string& locale) {
       auto r = helpmark_cli({"search", query, "--locale", locale, "--index", index.string(), "--json"});
@@ -290,5 +292,13 @@ TEST_SUITE("cli/shipped") {
     REQUIRE_FALSE(ja.at("hits").empty());
     CHECK(ja.at("hits")[0].at("locale") == "ja");
     CHECK(contains(ja.at("hits")[0].at("title").get<std::string>(), "返金"));
+
+    // A kana reading finds the kanji article through taxonomy/synonyms/ja.yaml's readings
+    // ("へんきん -> 返金"): no article has the word へんきん.
+    json reading = search("へんきん", "ja");
+    REQUIRE_FALSE(reading.at("hits").empty());
+    CHECK(reading.at("hits")[0].at("id") == "refund-timing-ja");
+    CHECK(reading.at("hits")[0].at("id") == ja.at("hits")[0].at("id"));
+    CHECK(contains(reading.at("hits")[0].at("snippet").get<std::string>(), "<mark>返金</mark>"));
   }
 }

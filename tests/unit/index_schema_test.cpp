@@ -1,10 +1,13 @@
 // The stored form of an article: document data small enough for every search hit, the whole
-// article in its own compressed value slot.
+// article in its own compressed value slot; an index of another schema version is refused.
 #include <doctest/doctest.h>
 
 #include <xapian.h>
 
+#include <string>
+
 #include "helpmark/article.hpp"
+#include "helpmark/index.hpp"
 #include "helpmark/taxonomy.hpp"
 #include "index/schema.hpp"
 #include "test_util.hpp"
@@ -83,5 +86,43 @@ TEST_SUITE("index/schema") {
     mismatched.set_data(schema::encode_hit(a) + std::string(1, '\0') + "other text");
     mismatched.add_value(schema::kSlotArticle, schema::encode_stored_article(a, snippet_of(a)));
     CHECK_THROWS_AS(schema::stored_article(mismatched), std::runtime_error);
+  }
+
+  TEST_CASE("an index of an older schema is refused with a re-index hint, and indexing rebuilds it") {
+    // Schema 6 stopped indexing Thai stop words: an index written before has their terms, and
+    // would match them until it is rebuilt.
+    hmtest::Kb kb("default_locale: th\nlocales: [th]\njourneys:\n  - id: payments\n    labels: {th: การชำระเงิน}\n");
+    kb.add("th/refund.md", hmtest::md("id: refund-th\ntitle: คืนเงินเข้าบัตรที่ใช้ชำระ\njourney: payments\nlocale: th\n",
+                                      "เงินคืนจะกลับไปยังช่องทางที่คุณใช้ชำระเงิน\n"));
+    kb.build_ok();
+    const std::string stop_word = std::string(schema::kStem) + "ที่";
+    const std::string older = std::to_string(std::stoi(schema::kVersion) - 1);
+    {
+      Xapian::WritableDatabase db(kb.index_dir().string(), Xapian::DB_OPEN);
+      CHECK(db.term_exists(std::string(schema::kStem) + "บัตร"));
+      CHECK_FALSE(db.term_exists(stop_word));
+      // As the older schema wrote it: the stop word indexed, its version in the metadata.
+      const std::string stamp = db.get_metadata(schema::kMetaStamp);
+      const std::string older_stamp = older + stamp.substr(stamp.find(':'));
+      const Xapian::docid id = *db.postlist_begin(std::string(schema::kId) + "refund-th");
+      Xapian::Document doc = db.get_document(id);
+      doc.add_term(stop_word);
+      std::string hash = doc.get_value(schema::kSlotHash);  // "<content hash>:<stamp>"
+      REQUIRE(hash.ends_with(":" + stamp));
+      doc.add_value(schema::kSlotHash, hash.substr(0, hash.size() - stamp.size()) + older_stamp);
+      db.replace_document(id, doc);
+      db.set_metadata(schema::kMetaSchema, older);
+      db.set_metadata(schema::kMetaStamp, older_stamp);
+      db.commit();
+    }
+    auto refused = Index::open(kb.index_dir());
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.status().code() == ErrorCode::kCorrupt);
+    CHECK(hmtest::contains(refused.status().message(), "schema " + older));
+    CHECK(hmtest::contains(refused.status().message(), "re-run `helpmark index`"));
+
+    CHECK(kb.build_ok().updated == 1);
+    CHECK(Index::open(kb.index_dir()).ok());
+    CHECK_FALSE(Xapian::Database(kb.index_dir().string()).term_exists(stop_word));
   }
 }

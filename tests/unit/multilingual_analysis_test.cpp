@@ -3,6 +3,7 @@
 // Japanese voiced marks and NFKC width folding.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <set>
 
 #include "analysis/analyzer.hpp"
@@ -133,6 +134,54 @@ TEST_SUITE("multilingual/analysis") {
     auto th_query = folded_words(th, "ขอคืนเงิน");
     CHECK(th_query.size() >= 2);
     for (const auto& w : th_query) CHECK_MESSAGE(has(th_title, w), w);
+  }
+
+  TEST_CASE("multilingual: Thai stop words are not searched, Japanese and Chinese particles are never highlighted") {
+    // Sentences of the shipped articles (articles/ja/payments/refund-timing.md,
+    // articles/zh/disputes/open-a-dispute.md, articles/th/payments/refund-timing.md): ICU's
+    // segmentation yields each particle as a word of its own, and the locale's list knows it.
+    // Japanese and Chinese particles stay searched (stopword false), unlike Thai stop words.
+    struct Case {
+      const char* locale;
+      const char* sentence;
+      bool searched;  // whether the listed function words are still searched
+      std::vector<std::string> function_words;
+      std::vector<std::string> content_words;
+    };
+    const Case cases[] = {
+        {"ja", "返金は、お支払いに使った方法に戻ります。", true, {"は", "に", "っ", "た", "ます"},
+         {"返金", "お支払い", "使", "方法", "戻り"}},
+        {"zh", "卖家可以给你退款、提出部分退款、发送退货标签，或提交他们自己的证据。", true,
+         {"可以", "给", "你", "或", "他们", "的"}, {"卖", "家", "退款", "部分", "退", "货", "标签", "证据"}},
+        {"th", "เงินคืนจะกลับไปยังช่องทางที่คุณใช้ชำระเงิน", false, {"จะ", "ที่", "คุณ"},
+         {"เงิน", "คืน", "กลับ", "ใช้", "ช่อง"}},
+    };
+    for (const auto& c : cases) {
+      const std::string locale = c.locale;
+      CAPTURE(locale);
+      Analyzer analyzer(locale);
+      std::map<std::string, Token> by_word;
+      for (const auto& t : tokenize(analyzer, c.sentence)) by_word[t.folded] = t;
+      for (const auto& w : c.function_words) {
+        CAPTURE(w);
+        REQUIRE(by_word.count(w));
+        CHECK(by_word.at(w).unmarked);
+        CHECK(by_word.at(w).stopword == !c.searched);
+      }
+      for (const auto& w : c.content_words) {
+        CAPTURE(w);
+        REQUIRE(by_word.count(w));
+        CHECK_FALSE(by_word.at(w).unmarked);
+        CHECK_FALSE(by_word.at(w).stopword);
+      }
+    }
+    // The locale's region does not matter; a language without a list has neither kind.
+    Analyzer zh_tw("zh-TW");
+    CHECK(tokenize(zh_tw, "的").at(0).unmarked);
+    Analyzer th_th("th-TH");
+    CHECK(tokenize(th_th, "ที่").at(0).stopword);
+    Analyzer ko("ko");
+    CHECK_FALSE(tokenize(ko, "의").at(0).unmarked);
   }
 
   TEST_CASE("multilingual: Japanese voiced marks (dakuten) are part of the word") {

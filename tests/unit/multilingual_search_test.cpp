@@ -159,6 +159,32 @@ journeys:
     CHECK(th_password.hits.front().id == "change-password-th");
   }
 
+  TEST_CASE("multilingual: Japanese, Chinese and Thai snippets do not mark the query's particles") {
+    MlKb kb;
+    struct Case {
+      const char* locale;
+      const char* query;
+      const char* id;
+      const char* marked;
+      const char* particle;
+    };
+    const Case cases[] = {
+        {"ja", "返金の申請", "refund-request-ja", "<mark>返金</mark>", "<mark>の</mark>"},
+        {"zh", "申请的退款", "refund-request-zh", "<mark>退款</mark>", "<mark>的</mark>"},
+        {"th", "คืนเงินเข้าบัตรที่ใช้ชำระ", "refund-request-th", "<mark>เงิน</mark>", "<mark>ที่</mark>"},
+    };
+    for (const auto& c : cases) {
+      CAPTURE(c.query);
+      SearchResponse r = kb.search(c.query, c.locale);
+      REQUIRE_FALSE(r.hits.empty());
+      CHECK(r.hits.front().id == c.id);
+      const std::string& snippet = r.hits.front().snippet;
+      CAPTURE(snippet);
+      CHECK(hmtest::contains(snippet, c.marked));
+      CHECK_FALSE(hmtest::contains(snippet, c.particle));
+    }
+  }
+
   TEST_CASE("multilingual: Japanese: ガード and カード are different words") {
     MlKb kb;
     // add-card-ja and refund-request-ja say カード; guard-ja says ガード.

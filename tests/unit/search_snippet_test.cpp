@@ -33,6 +33,25 @@ TEST_SUITE("search/snippet") {
     CHECK(s == "The <mark>refund</mark> of the order");
   }
 
+  TEST_CASE("Japanese: the query's particles are never marked, its words are") {
+    analysis::Analyzer ja("ja");
+    // Every word of the query: Japanese particles are still searched, so の is among them.
+    std::vector<analysis::Token> tokens;
+    ja.tokenize("返金の方法", tokens);
+    REQUIRE(tokens.size() == 3);
+    CHECK(tokens[1].unmarked);
+    std::set<std::string> stems;
+    for (const auto& t : tokens) {
+      std::vector<std::string> s;
+      ja.stems(t, s);
+      stems.insert(s.begin(), s.end());
+    }
+    // From articles/ja/payments/refund-timing.md, as plain text.
+    const std::string text = "返金 欄を確認します。返金日、金額、返金先の支払い方法が表示されています。";
+    CHECK(make_snippet(text, stems, ja) ==
+          "<mark>返金</mark> 欄を確認します。<mark>返金</mark>日、金額、<mark>返金</mark>先の支払い<mark>方法</mark>が表示されています。");
+  }
+
   TEST_CASE("nothing matches: the start of the text, escaped") {
     analysis::Analyzer en("en");
     std::string s = make_snippet("A & B <c> d", {"zebra"}, en);

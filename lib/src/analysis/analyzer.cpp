@@ -109,6 +109,33 @@ std::string stemmer_language(std::string_view locale) {
   return {};
 }
 
+namespace {
+
+bool primary_language_is(std::string_view locale, std::string_view code) {
+  const std::string_view primary = locale.substr(0, locale.find_first_of("-_"));
+  return primary.size() == code.size() &&
+         std::equal(primary.begin(), primary.end(), code.begin(), [](char a, char b) { return (a | 0x20) == b; });
+}
+
+}  // namespace
+
+std::string stopword_language(std::string_view locale) {
+  std::string language = stemmer_language(locale);
+  if (language.empty() && primary_language_is(locale, "th")) language = "thai";
+  return language;
+}
+
+// Japanese and Chinese particles are not dropped from the index and the queries, as Thai's
+// and the Snowball languages' stop words are: doing so changed the ranking settings the tuner
+// chose for the whole knowledge base, and so other languages' results, on the sample
+// development set (issue 17), while Thai's did not. Kept out of highlights, they no longer
+// mark every の and 的 of a snippet.
+std::string unmarked_language(std::string_view locale) {
+  if (primary_language_is(locale, "ja")) return "japanese";
+  if (primary_language_is(locale, "zh")) return "chinese";
+  return {};
+}
+
 std::string fold(std::string_view text) {
   std::string normalized, folded;
   normalize_word(text, normalized, folded);
@@ -118,19 +145,19 @@ std::string fold(std::string_view text) {
 Analyzer::Analyzer(std::string_view locale, bool stemming)
     : locale_(locale), segmenter_(std::make_unique<WordSegmenter>(locale)) {
   const std::string language = stemmer_language(locale);
-  if (!language.empty()) {
-    if (stemming) {
-      stemmer_ = Xapian::Stem(language);
-      has_stemmer_ = true;
-      portuguese_ = language == "portuguese";
-    }
-    if (const char* const* words = stopwords_for_language(language)) {
-      for (; *words; ++words) {
-        stopwords_.insert(*words);
-        stopwords_.insert(fold(*words));
-      }
+  if (!language.empty() && stemming) {
+    stemmer_ = Xapian::Stem(language);
+    has_stemmer_ = true;
+    portuguese_ = language == "portuguese";
+  }
+  if (const char* const* words = stopwords_for_language(stopword_language(locale))) {
+    for (; *words; ++words) {
+      stopwords_.insert(*words);
+      stopwords_.insert(fold(*words));
     }
   }
+  if (const char* const* words = stopwords_for_language(unmarked_language(locale)))
+    for (; *words; ++words) unmarked_.insert(fold(*words));
 }
 
 Analyzer::~Analyzer() = default;
@@ -148,6 +175,7 @@ bool Analyzer::normalize(std::string_view word, Token& token) {
   normalize_word(word, token.normalized, token.folded);
   if (token.normalized.empty()) return false;
   token.stopword = stopwords_.count(token.normalized) || (token.folded != token.normalized && stopwords_.count(token.folded));
+  token.unmarked = token.stopword || (!unmarked_.empty() && unmarked_.count(token.folded));
   return true;
 }
 

@@ -1,6 +1,7 @@
 // Text analysis, identical at index and query time: ICU word segmentation (which also splits
 // Chinese, Japanese and Thai, written without spaces), NFKC case folding, diacritic folding for
-// Latin, Greek and Cyrillic letters, Snowball stemming and stop words per language.
+// Latin, Greek and Cyrillic letters, Snowball stemming, and stop words per language (Thai too,
+// which has no stemmer; Japanese and Chinese function words are only kept out of highlights).
 #pragma once
 
 #include <xapian.h>
@@ -21,12 +22,23 @@ struct Token {
   std::size_t end = 0;
   std::string normalized;  ///< NFKC + case folded, accents kept ("devolución").
   std::string folded;      ///< `normalized` without diacritics ("devolucion").
-  bool stopword = false;
+  bool stopword = false;   ///< Neither indexed nor searched (unless a query has nothing else).
+  bool unmarked = false;   ///< Never highlighted in a snippet: every stop word, and the function
+                           ///< words of Japanese and Chinese, which are still searched.
 };
 
 /// The Snowball language Xapian uses for a BCP 47 locale ("pt-BR" -> "portuguese"), or "" when
 /// Xapian has no stemmer for it.
 std::string stemmer_language(std::string_view locale);
+
+/// The name of the built-in stop-word list of a locale (stopwords.hpp), whose words are neither
+/// indexed nor searched: its Snowball language, or "thai" for th, which has no stemmer; "" when
+/// there is none.
+std::string stopword_language(std::string_view locale);
+
+/// The list of function words that are searched but never highlighted: "japanese" for ja,
+/// "chinese" for zh (any region), "" elsewhere.
+std::string unmarked_language(std::string_view locale);
 
 /// NFKC + case folding + diacritic folding of a whole string (no segmentation).
 std::string fold(std::string_view text);
@@ -52,8 +64,8 @@ class Analyzer {
   /// The words tokenize() looks at, as spans only, for callers that normalise just the few
   /// they need (snippets). A span may still normalise to nothing: see normalize().
   void word_spans(std::string_view text, std::vector<WordSpan>& out);
-  /// Fills `token`'s normalized, folded and stopword fields from `word` as tokenize() does;
-  /// false when nothing is left of it (tokenize() drops such words).
+  /// Fills `token`'s normalized, folded, stopword and unmarked fields from `word` as tokenize()
+  /// does; false when nothing is left of it (tokenize() drops such words).
   bool normalize(std::string_view word, Token& token);
 
   /// The stemmed, folded index terms of a token, without prefix: one or two of them (the stem
@@ -68,6 +80,7 @@ class Analyzer {
   bool has_stemmer_ = false;
   bool portuguese_ = false;  ///< Plurals in -ões/-ães/-ãos are made singular before stemming.
   std::unordered_set<std::string> stopwords_;  ///< Both accented and folded forms.
+  std::unordered_set<std::string> unmarked_;   ///< Searched, never highlighted.
 };
 
 }  // namespace helpmark::analysis

@@ -1,7 +1,8 @@
 // Stop-word lists of the Snowball project (snowballstem.org, BSD-3-Clause, (c) Dr Martin
-// Porter and Richard Boulton), as distributed with PostgreSQL's tsearch_data. Generated once;
-// edit by hand. Words are lower case and keep their accents (they are compared after case
-// folding and, for the accent-free form, after diacritic folding: see analyzer.cpp).
+// Porter and Richard Boulton), as distributed with PostgreSQL's tsearch_data, and short lists
+// for Japanese, Chinese and Thai (their sources beside them). Generated once; edit by hand.
+// Words are lower case and keep their accents (they are compared after case folding and, for
+// the accent-free form, after diacritic folding: see analyzer.cpp).
 #include "analysis/stopwords.hpp"
 
 #include <cstring>
@@ -272,6 +273,58 @@ const char* const k_turkish[] = {
     "nerede", "nereye", "niye", "niçin", "o", "sanki", "siz", "tüm", "ve", "veya", "ya", "yani",
     "çok", "çünkü", "şey", "şu", nullptr};
 
+// Japanese, Chinese and Thai have no Snowball list. These are short, hand-kept subsets of
+// published lists, cut down to particles, auxiliaries, pronouns, conjunctions and question
+// words: nothing that names what a help article is about (退 "return" and 返 "give back" are
+// not listed, nor are time words such as いつ "when", 多久 "how long" and กี่ "how many").
+// Each entry is a word as ICU's dictionary segmentation yields it (word_segmenter.cpp), which
+// is not always a whole word: ICU cuts ください into くだ|さい and ません into ま|せん, so the
+// pieces are listed. The Thai list is a stop-word list like the Snowball ones; the Japanese
+// and Chinese words are searched and only kept out of highlights (analyzer.cpp says why).
+//
+// Japanese: from Stopwords ISO's "ja" list (github.com/stopwords-iso, MIT, (c) Gene Diaz), with
+// the ICU pieces っ って てい ありま した ま せん くだ さい and ね よ だけ しか あなた ご なぜ どう
+// added.
+const char* const k_japanese[] = {
+    // particles
+    "が", "の", "を", "に", "へ", "と", "で", "や", "か", "も", "は", "ば", "ね", "よ", "な", "から",
+    "まで", "より", "ので", "など", "だけ", "しか", "って",
+    // auxiliaries and verb endings as ICU splits them
+    "です", "ます", "た", "だ", "て", "っ", "てい", "い", "いる", "ある", "あり", "ありま", "する", "し",
+    "した", "さ", "れ", "れる", "られる", "せ", "せる", "ず", "ない", "なく", "ま", "せん", "くだ",
+    "さい", "でき", "できる", "なる", "なり",
+    // pronouns and demonstratives
+    "これ", "それ", "あれ", "この", "その", "あの", "ここ", "そこ", "こちら", "私", "あなた",
+    // conjunctions
+    "また", "または", "および", "及び", "しかし", "そして", "ただし", "さらに", "なお",
+    // formal nouns, honorific prefixes, question words
+    "こと", "もの", "ため", "よう", "お", "ご", "なぜ", "どう", "何", nullptr};
+
+// Chinese: from Stopwords ISO's "zh" list (MIT), with 我的 and 你的 added (ICU keeps them as
+// one word). Negations stay searchable (ICU keeps most of them inside a word: 不到, 不符, 不了).
+const char* const k_chinese[] = {
+    // particles and conjunctions
+    "的", "了", "是", "在", "和", "也", "就", "都", "吗", "呢", "吧", "啊", "呀", "与", "或", "及",
+    "以及", "并", "而", "但", "但是", "如果", "因为", "所以", "其", "之", "么", "该", "个",
+    // prepositions and markers
+    "把", "被", "对", "从", "给", "向", "于", "由",
+    // pronouns and demonstratives
+    "这", "那", "这个", "那个", "这些", "那些", "这里", "那里", "我", "你", "您", "他", "她", "它",
+    "我们", "你们", "他们", "我的", "你的",
+    // modal and question words
+    "可以", "什么", "怎么", "为什么", "哪", "哪些", "哪个", nullptr};
+
+// Thai: from Lucene's Thai list (lucene/analysis/common, .../th/stopwords.txt, Apache-2.0,
+// derived from Sukhum et al. 2010), without its words that can name a subject or a time
+// (ของ "goods", ถึง "arrive", ครั้ง "times", ส่วน "part", ก่อน "before", ถูก, ต่อ, รวม,
+// หลัง ...), with the pronouns ฉัน คุณ and the polite particles ครับ ค่ะ คะ นะ added.
+const char* const k_thai[] = {
+    "ไม่", "ให้", "ใน", "โดย", "ได้", "แห่ง", "แล้ว", "และ", "แต่", "เอง", "เลย", "เรา", "เมื่อ", "เพื่อ",
+    "เพราะ", "เป็นการ", "เป็น", "เนื่องจาก", "เช่น", "เขา", "อีก", "อาจ", "อะไร", "อย่าง", "อยู่", "หาก",
+    "หรือ", "สำหรับ", "ว่า", "ยัง", "มี", "บาง", "นี้", "นั้น", "นอกจาก", "ที่", "ทำให้", "ทั้งนี้", "ทั้ง",
+    "ถ้า", "ต้อง", "ตาม", "ด้วย", "ซึ่ง", "จึง", "จาก", "จะ", "คือ", "ความ", "คง", "ขณะ", "ก็",
+    "การ", "กับ", "กัน", "กว่า", "ฉัน", "คุณ", "ครับ", "ค่ะ", "คะ", "นะ", nullptr};
+
 struct Entry { const char* language; const char* const* words; };
 const Entry kLists[] = {
     {"english", k_english},
@@ -288,6 +341,9 @@ const Entry kLists[] = {
     {"finnish", k_finnish},
     {"hungarian", k_hungarian},
     {"turkish", k_turkish},
+    {"japanese", k_japanese},
+    {"chinese", k_chinese},
+    {"thai", k_thai},
 };
 }  // namespace
 

@@ -1,12 +1,13 @@
-// Built-in stop-word lists per Snowball language.
+// Built-in stop-word lists per language.
 #pragma once
 
 #include <string_view>
 
 namespace helpmark::analysis {
 
-/// The nullptr-terminated stop-word list of a Xapian/Snowball language name ("english"), or
-/// nullptr when there is none.
+/// The nullptr-terminated stop-word list of a language name: a Xapian/Snowball one ("english")
+/// or one of "japanese", "chinese" and "thai", which have no stemmer (see stopword_language()
+/// and unmarked_language() in analyzer.hpp); nullptr when there is none.
 const char* const* stopwords_for_language(std::string_view language);
 
 }  // namespace helpmark::analysis

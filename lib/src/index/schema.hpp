@@ -13,7 +13,7 @@
 namespace helpmark::schema {
 
 /// Bumped when the index format changes; an index of another version is rebuilt in full.
-inline constexpr const char* kVersion = "5";
+inline constexpr const char* kVersion = "6";
 
 // Metadata keys.
 inline constexpr const char* kMetaSchema = "helpmark.schema";

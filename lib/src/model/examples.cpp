@@ -68,7 +68,7 @@ class LanguageGuess {
       Language l;
       l.locale = locale;
       l.scripts = scripts_of_locale(locale);
-      if (const char* const* words = analysis::stopwords_for_language(analysis::stemmer_language(locale)))
+      if (const char* const* words = analysis::stopwords_for_language(analysis::stopword_language(locale)))
         for (; *words; ++words) l.stopwords.insert(analysis::fold(*words));
       languages_.push_back(std::move(l));
     }

@@ -74,7 +74,7 @@ std::string make_snippet(std::string_view text, const std::set<std::string>& que
         continue;
       }
     }
-    if (!token.stopword) {
+    if (!token.unmarked) {
       auto [it, fresh] = decided.try_emplace(token.normalized);
       if (fresh) {
         stems.clear();
