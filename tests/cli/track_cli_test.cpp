@@ -300,6 +300,23 @@ TEST_SUITE("cli/report") {
     CHECK(contains(page, "<svg"));
     CHECK(contains(page, "devolución tarde"));
     CHECK_FALSE(contains(page, "<script"));
+
+    // One chart alone, for embedding.
+    auto svg = report({"--svg", "queries"});
+    HM_RUN_INFO(svg);
+    REQUIRE(svg.exit_code == 0);
+    CHECK(svg.out.rfind("<?xml", 0) == 0);
+    CHECK(contains(svg.out, ">Top queries</text>"));
+    CHECK(contains(svg.out, "Klarna"));
+    CHECK(contains(svg.out, "</svg>"));
+
+    // With --from: the previous period of the same length.
+    auto compared = report({"--from", "2026-11-06", "--to", "2026-11-10"});
+    HM_RUN_INFO(compared);
+    REQUIRE(compared.exit_code == 0);
+    CHECK(contains(compared.out, "Compared with the previous period (2026-11-01T00:00:00Z .. 2026-11-06T00:00:00Z)"));
+    CHECK(ranged["previous"]["totals"].is_object());
+    CHECK(j["previous"].is_null());  // no --from, nothing to compare with
   }
 
   TEST_CASE("bad report arguments exit 2, a missing store exits 1") {
@@ -317,6 +334,10 @@ TEST_SUITE("cli/report") {
     CHECK(run({"--json", "--csv"}).exit_code == 2);
     CHECK(run({"--csv", "--table", "everything"}).exit_code == 2);
     CHECK(run({"--bucket", "hour"}).exit_code == 2);
+    auto pie = run({"--svg", "pie"});
+    CHECK(pie.exit_code == 2);
+    CHECK(contains(pie.err, "articles,queries,journeys,time"));
+    CHECK(run({"--svg", "queries", "--json"}).exit_code == 2);  // one output at a time
     auto missing = helpmark_cli({"report", "--store", (dir / "none.sqlite").string(), "--json"}, kCleanEnv, dir.path());
     CHECK(missing.exit_code == 1);
     CHECK(hmtest::CliKb::parse_json(missing.out)["error"]["code"] == "not found");
@@ -330,21 +351,29 @@ TEST_SUITE("cli/report") {
           std::vector<std::string>{"answer", "how long does a refund take to reach my card", "--session", "b1",
                                    "--escalated", "yes", "--ts", "2026-11-01T11:00:00Z"},
           std::vector<std::string>{"answer", "How long does a refund take to reach my card?", "--session", "b2",
-                                   "--escalated", "yes", "--ts", "2026-11-01T12:00:00Z"}}) {
+                                   "--escalated", "yes", "--ts", "2026-11-01T12:00:00Z"},
+          std::vector<std::string>{"view", "--session", "v2", "--article", "refund-timing-es", "--ts", "2026-11-01T13:00:00Z"}}) {
       auto r = track(args, store);
       HM_RUN_INFO(r);
       REQUIRE(r.exit_code == 0);
     }
     json j = ok_json(helpmark_cli({"report", "--index", kb.index().string(), "--json"}, kCleanEnv));
+    // The Spanish translation's view and the English one's: one row, a row per translation.
     REQUIRE(j["articles"].size() == 1);
+    CHECK(j["articles"][0]["article"] == "refund-timing");
     CHECK(j["articles"][0]["title"] == "How long a refund takes");
     CHECK(j["articles"][0]["journey"] == "payments");
+    CHECK(j["articles"][0]["views"] == 2);
+    REQUIRE(j["articles"][0]["translations"].size() == 2);
+    CHECK(j["articles"][0]["translations"][0]["locale"] == "en");  // ties: by id
+    CHECK(j["articles"][0]["translations"][1]["article"] == "refund-timing-es");
+    CHECK(j["articles"][0]["translations"][1]["locale"] == "es");
     REQUIRE(j["content_gaps"].size() == 1);
     CHECK(j["content_gaps"][0]["escalated_questions"] == 2);
     CHECK(j["content_gaps"][0]["journey"] == "payments");
     CHECK(j["content_gaps"][0]["journey_basis"] == "index");
     json payments = ok_json(helpmark_cli({"report", "--index", kb.index().string(), "--journey", "payments", "--json"},
                                          kCleanEnv));
-    CHECK(payments["totals"]["views"] == 1);
+    CHECK(payments["totals"]["views"] == 2);
   }
 }
